@@ -1,0 +1,24 @@
+@preconcurrency import Glibc
+import Foundation
+
+/// `qjm`: one executable for every tool and daemon of QJM.
+let topUsage = """
+Usage: qjm <command> [options]
+  check     explore a model exhaustively and check its properties   (qjm check --help)
+  bench     run a benchmark and print its figures                     (qjm bench --help)
+  demo      check the shipped example models and show a counterexample
+  help      print this text
+"""
+
+let words = Array(CommandLine.arguments.dropFirst())
+let status: Int32
+switch words.first {
+case "check": status = CheckCommand.run(Array(words.dropFirst()))
+case "bench": status = BenchCommand.run(Array(words.dropFirst()))
+case "demo": status = DemoCommand.run(Array(words.dropFirst()))
+case "help", "--help", "-h": print(topUsage); status = 0
+case nil: printError(topUsage); status = 2
+case let other?: printError("qjm: unknown command '\(other)'\n\(topUsage)"); status = 2
+}
+fflush(stdout)
+exit(status)

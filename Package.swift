@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+// QJM: a formal-model-first HDFS NameNode HA with the Quorum Journal Manager.
+// Layout (see ../shared/DESIGN.md): Model → Specs → Checker → Implementation, one leaf folder per target.
+import PackageDescription
+
+/// The checker's hot loops are generic over a model declared in another module; whole-module
+/// and cross-module optimisation let the compiler specialise them for each concrete model.
+let optimised: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "QJM",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "qjm", targets: ["qjm"]),
+        .library(name: "Model", targets: ["Model"]),
+        .library(name: "Checker", targets: ["Checker"]),
+    ],
+    targets: [
+        .target(name: "Model", path: "Model", exclude: ["README.md"], swiftSettings: optimised),
+        .target(name: "Specs", dependencies: ["Model"], path: "Specs", exclude: ["README.md"],
+                swiftSettings: optimised),
+        .target(name: "Checker", dependencies: ["Model", "Specs"], path: "Checker/Engine",
+                exclude: ["README.md"], swiftSettings: optimised),
+        .target(name: "CheckerExamples", dependencies: ["Model"], path: "Checker/Examples",
+                exclude: ["README.md"], swiftSettings: optimised),
+        .executableTarget(name: "qjm", dependencies: ["Model", "Specs", "Checker", "CheckerExamples"],
+                          path: "Implementation/CLI", swiftSettings: optimised),
+        .testTarget(name: "ModelTests", dependencies: ["Model"], path: "Tests/ModelTests"),
+        .testTarget(name: "SpecsTests", dependencies: ["Specs"], path: "Tests/SpecsTests"),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker", "Model", "Specs"],
+                    path: "Tests/CheckerTests"),
+        .testTarget(name: "CheckerExamplesTests", dependencies: ["Checker", "CheckerExamples", "Model"],
+                    path: "Tests/CheckerExamplesTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)
