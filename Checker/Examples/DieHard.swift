@@ -61,6 +61,10 @@ public struct DieHard: CheckableModel, Sendable {
 
     public var name: String { "diehard" }
 
+    public var actionKindNames: [String] { Action.allCases.map(\.description) }
+
+    public func actionKind(_ action: Action) -> Int { Int(action.rawValue) }
+
     public var parameters: [ModelParameter] {
         [ModelParameter("not-solved", checkNotSolved ? "1" : "0")]
     }

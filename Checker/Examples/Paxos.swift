@@ -154,6 +154,17 @@ public struct Paxos: CheckableModel, Sendable {
 
     public var name: String { "paxos" }
 
+    public var actionKindNames: [String] { ["Phase1a", "Phase1b", "Phase2a", "Phase2b"] }
+
+    public func actionKind(_ action: Action) -> Int {
+        switch action {
+        case .phase1a: return 0
+        case .phase1b: return 1
+        case .phase2a: return 2
+        case .phase2b: return 3
+        }
+    }
+
     public var parameters: [ModelParameter] {
         [ModelParameter("acceptors", String(acceptorCount)), ModelParameter("values", String(valueCount)),
          ModelParameter("ballots", String(ballotCount))]

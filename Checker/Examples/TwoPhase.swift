@@ -195,6 +195,23 @@ public struct TwoPhase: CheckableModel, Sendable {
 
     public var name: String { "twophase" }
 
+    public var actionKindNames: [String] {
+        ["TMCommit", "TMAbort", "TMRcvPrepared", "RMPrepare", "RMChooseToAbort", "RMRcvCommitMsg", "RMRcvAbortMsg"]
+    }
+
+    @inlinable
+    public func actionKind(_ action: Action) -> Int {
+        switch action {
+        case .tmCommit: return 0
+        case .tmAbort: return 1
+        case .tmRcvPrepared: return 2
+        case .rmPrepare: return 3
+        case .rmChooseToAbort: return 4
+        case .rmRcvCommitMsg: return 5
+        case .rmRcvAbortMsg: return 6
+        }
+    }
+
     public var parameters: [ModelParameter] { [ModelParameter("rm", String(resourceManagers))] }
 
     public func initialStates() -> [State] { [State.initial] }
