@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "SpecsTests", dependencies: ["Specs"], path: "Tests/SpecsTests"),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Model", "Specs"],
                     path: "Tests/CheckerTests"),
+        .testTarget(name: "QJMCommandTests", dependencies: ["qjm", "Checker"], path: "Tests/QJMCommandTests"),
         .testTarget(name: "CheckerExamplesTests", dependencies: ["Checker", "CheckerExamples", "Model"],
                     path: "Tests/CheckerExamplesTests"),
     ],
