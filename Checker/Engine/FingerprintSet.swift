@@ -91,8 +91,8 @@ final class FingerprintSet: @unchecked Sendable {
         Int(truncatingIfNeeded: (fingerprint &<< UInt64(regionBits)) &>> UInt64(64 - bits))
     }
 
-    /// Inserts `fingerprint`; returns the slot it occupies (as a handle for `setId`) and whether
-    /// it was new. Only the owner of the fingerprint's group may call this during a phase.
+    /// Inserts `fingerprint`; returns whether it was new and the slot it occupies (valid until
+    /// the region next grows). Only the owner of the fingerprint's group may call this during a phase.
     @inline(__always)
     func insert(_ fingerprint: UInt64) -> (inserted: Bool, slot: Int) {
         assert(fingerprint != 0, "fingerprint 0 marks an empty slot")
@@ -129,10 +129,13 @@ final class FingerprintSet: @unchecked Sendable {
         }
     }
 
-    /// Records the id of the fingerprint in `slot` (a handle returned by `insert`).
-    func setId(_ id: UInt32, slot: Int) {
+    /// Records the id of `fingerprint`, which must be present.
+    func setId(_ id: UInt32, for fingerprint: UInt64) {
         precondition(storesIds, "Internal inconsistency: ids requested from a set without ids")
-        regions[slot >> 32].ids![slot & 0xFFFF_FFFF] = id
+        guard let (region, position) = slot(of: fingerprint) else {
+            preconditionFailure("Internal inconsistency: no fingerprint \(fingerprint) to number")
+        }
+        regions[region].ids![position] = id
     }
 
     /// The id recorded for `fingerprint`, if it is present.

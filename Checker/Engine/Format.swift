@@ -49,6 +49,11 @@ public enum Format {
         var mantissa = value
         while mantissa < 1 { mantissa *= 10; exponent -= 1 }
         while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        // Rounding to one decimal may carry into the exponent (9.96 → 10.0 → 1.0E+1).
+        if (mantissa * 10).rounded() >= 100 {
+            mantissa /= 10
+            exponent += 1
+        }
         return fixed(mantissa, decimals: 1) + "E" + String(exponent)
     }
 }

@@ -1,4 +1,3 @@
-import Glibc
 import Model
 
 /// One run of the breadth-first search (see `Checker` for the scheme).
@@ -97,41 +96,64 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 
     func explore() {
         var current: [M.State] = []
-        for (index, state) in model.initialStates().enumerated() {
+        for (index, state) in model.initialStates().enumerated() where model.withinBoundary(state) {
             generated += 1
-            let (inserted, slot) = table.insert(fingerprint(state))
-            guard inserted else { continue }
-            if table.storesIds { table.setId(UInt32(records.count), slot: slot) }
+            let stateFingerprint = fingerprint(state)
+            guard table.insert(stateFingerprint).inserted else { continue }
+            if table.storesIds { table.setId(UInt32(records.count), for: stateFingerprint) }
             records.append(parent: RecordStore.noParent, action: UInt32(index))
             current.append(state)
         }
         depth = current.isEmpty ? 0 : 1
         var levelStart = 0
         levels: while !current.isEmpty {
-            let expanding = options.depthMax.map { depth < $0 } ?? true
+            let mode: Mode = options.depthMax.map { depth < $0 } ?? true ? .expand : .probeBeyondBound
             var next: [M.State] = []
             var batchStart = 0
+            var cut = false
             while batchStart < current.count {
                 let batchEnd = min(current.count, batchStart + CheckOptions.batchStatesMax)
-                let cut = processBatch(current, levelStart: levelStart, range: batchStart..<batchEnd,
-                                       expanding: expanding, next: &next)
+                cut = processBatch(current, levelStart: levelStart, range: batchStart..<batchEnd, mode: mode,
+                                   next: &next) || cut
                 batchStart = batchEnd
                 frontierPeak = max(frontierPeak, current.count + next.count)
                 if stoppedByViolation { break levels }
-                if cut {
-                    bound = .depth
+                let workRemains = batchStart < current.count || !next.isEmpty
+                if workRemains, stopForBound() {
+                    // Every counted state is checked, even those the bound leaves unexpanded.
+                    checkOnly(current, levelStart: levelStart, range: batchStart..<current.count)
+                    if !stoppedByViolation && !next.isEmpty {
+                        checkOnly(next, levelStart: levelStart + current.count, range: 0..<next.count)
+                    }
                     break levels
                 }
-                let workRemains = batchStart < current.count || !next.isEmpty
-                if workRemains, stopForBound() { break levels }
                 reportProgress(depth: depth, queued: current.count - batchStart + next.count)
             }
-            guard expanding else { break }
+            if mode == .probeBeyondBound {
+                if cut { bound = .depth }
+                break
+            }
             levelStart += current.count
             current = next
             if !current.isEmpty { depth += 1 }
         }
         elapsedAtFinish = elapsedSeconds
+    }
+
+    /// How a batch treats its states: expand them, only look beyond the depth bound, or only check them.
+    enum Mode {
+        case expand, probeBeyondBound, checkOnly
+    }
+
+    /// Checks the state properties of `range` without expanding it (states a bound left queued).
+    private func checkOnly(_ level: [M.State], levelStart: Int, range: Range<Int>) {
+        var batchStart = range.lowerBound
+        var unused: [M.State] = []
+        while batchStart < range.upperBound && !stoppedByViolation {
+            let batchEnd = min(range.upperBound, batchStart + CheckOptions.batchStatesMax)
+            _ = processBatch(level, levelStart: levelStart, range: batchStart..<batchEnd, mode: .checkOnly, next: &unused)
+            batchStart = batchEnd
+        }
     }
 
     private func stopForBound() -> Bool {
@@ -161,7 +183,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 
     /// Expands `range` of the level and inserts the new successors; returns whether the depth
     /// bound cut the search (a state beyond the bound would have been new).
-    private func processBatch(_ level: [M.State], levelStart: Int, range: Range<Int>, expanding: Bool,
+    private func processBatch(_ level: [M.State], levelStart: Int, range: Range<Int>, mode: Mode,
                               next: inout [M.State]) -> Bool {
         let chunkCount = (range.count + CheckOptions.chunkStatesMax - 1) / CheckOptions.chunkStatesMax
         while outputs.count < chunkCount {
@@ -173,23 +195,26 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         runTasks(chunkCount, workers: options.workers) { chunk in
             let lower = range.lowerBound + chunk * CheckOptions.chunkStatesMax
             let upper = min(range.upperBound, lower + CheckOptions.chunkStatesMax)
-            expand(level, levelStart: levelStart, range: lower..<upper, into: outputs[chunk])
+            expand(level, levelStart: levelStart, range: lower..<upper, generating: mode != .checkOnly,
+                   into: outputs[chunk])
         }
-        mergeExpansion(chunkCount: chunkCount, levelStart: levelStart, counted: expanding)
-        if stoppedByViolation { return false }
+        mergeExpansion(chunkCount: chunkCount, levelStart: levelStart, counted: mode == .expand)
+        if stoppedByViolation || mode == .checkOnly { return false }
         runTasks(FingerprintSet.groupCount, workers: options.workers) { group in
-            insert(group: group, chunkCount: chunkCount, inserting: expanding)
+            insert(group: group, chunkCount: chunkCount, inserting: mode == .expand)
         }
         return assignIds(levelStart: levelStart, next: &next)
     }
 
-    private func expand(_ level: [M.State], levelStart: Int, range: Range<Int>, into output: ChunkOutput<M.State>) {
+    private func expand(_ level: [M.State], levelStart: Int, range: Range<Int>, generating: Bool,
+                        into output: ChunkOutput<M.State>) {
         output.reset()
         var actions: [M.Action] = []
         let classifies = !kindNames.isEmpty
         for index in range {
             let state = level[index]
             checkState(state, index: index, output: output)
+            guard generating else { continue }
             actions.removeAll(keepingCapacity: true)
             model.actions(state, into: &actions)
             precondition(actions.count < 1 << 24, "a state enables more than 2^24 actions")
@@ -262,16 +287,37 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
             if deadlock == nil, let index = output.deadlock { deadlock = levelStart + index }
             edges.append(contentsOf: output.edges)
         }
+        let violated = findings.contains { $0 != nil } || deadlock != nil
+        if violated && options.stopAtFirstViolation {
+            stoppedByViolation = true
+            keepOnlyFirstViolation()
+        }
         for property in properties.indices where findings[property] != nil || witnesses[property] != nil {
             pending[property] = false
         }
-        let violated = findings.contains { $0 != nil } || deadlock != nil
-        if violated && options.stopAtFirstViolation { stoppedByViolation = true }
         var bytes = 0
         for chunk in 0..<chunkCount {
             for bucket in outputs[chunk].buckets { bytes += bucket.capacity * MemoryLayout<Candidate<M.State>>.stride }
         }
         bufferPeakBytes = max(bufferPeakBytes, bytes)
+    }
+
+    /// Like TLC, a run that stops at the first violation reports one: the earliest in BFS order
+    /// (ties: a deadlock first, then properties in their declared order).
+    private func keepOnlyFirstViolation() {
+        var first: (id: Int, rank: Int)? = deadlock.map { ($0, -1) }
+        for (property, finding) in findings.enumerated() {
+            guard let finding else { continue }
+            let id: Int
+            switch finding {
+            case .state(let state): id = state
+            case .transition(let state, _): id = state
+            }
+            if first == nil || (id, property) < (first!.id, first!.rank) { first = (id, property) }
+        }
+        guard let first else { return }
+        if first.rank != -1 { deadlock = nil }
+        for property in findings.indices where property != first.rank { findings[property] = nil }
     }
 
     private func setGoal(property: Int, id: Int) {
@@ -285,10 +331,8 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         for chunk in 0..<chunkCount {
             for candidate in outputs[chunk].buckets[group] {
                 if inserting {
-                    let (inserted, slot) = table.insert(candidate.fingerprint)
-                    guard inserted else { continue }
+                    guard table.insert(candidate.fingerprint).inserted else { continue }
                     output.candidates.append(candidate)
-                    if table.storesIds { output.slots.append(slot) }
                 } else if !table.contains(candidate.fingerprint) {
                     output.beyondBound = true
                     return
@@ -302,17 +346,17 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         var cut = false
         for output in fresh {
             cut = cut || output.beyondBound
-            for (position, candidate) in output.candidates.enumerated() {
+            for candidate in output.candidates {
                 let id = records.count
                 precondition(id < Int(UInt32.max), "more than 2^32 − 1 distinct states; bound the search")
                 records.append(parent: UInt32(levelStart + Int(candidate.parent)),
                                action: candidate.actionAndKind & 0xFF_FFFF)
-                if table.storesIds { table.setId(UInt32(id), slot: output.slots[position]) }
+                // By fingerprint, not by slot: a region may have grown since the insert.
+                if table.storesIds { table.setId(UInt32(id), for: candidate.fingerprint) }
                 distinctByKind[Int(candidate.actionAndKind >> 24)] += 1
                 next.append(candidate.state)
             }
             output.candidates.removeAll(keepingCapacity: true)
-            output.slots.removeAll(keepingCapacity: true)
             output.beyondBound = false
         }
         return cut
@@ -369,7 +413,6 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
             coverage.append(ActionCoverage(kind: name, fired: fired[kind], distinct: distinctByKind[kind]))
         }
         let frontierBytes = frontierPeak * MemoryLayout<M.State>.stride
-        if getenv("QJM_MEMORY") != nil { print("table \(table.memoryBytes) records \(records.memoryBytes) frontier \(frontierBytes) (peak \(frontierPeak)) buffers \(bufferPeakBytes)") }
         return CheckResult(model: model.name, parameters: model.parameters, outcome: outcome, bound: bound,
                            distinctStates: records.count, generatedStates: generated, depth: depth,
                            elapsedSeconds: elapsedAtFinish, workers: options.workers, properties: reports,
@@ -406,6 +449,5 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 final class GroupOutput<State>: @unchecked Sendable {
     // @unchecked Sendable: a group is inserted by exactly one task; read after the join.
     var candidates: [Candidate<State>] = []
-    var slots: [Int] = []
     var beyondBound = false
 }

@@ -177,9 +177,19 @@ public final class Simulator<M: CheckableModel> {
 
 /// One slot per trace, each written by the one task that walks it.
 private final class WalkStore<Walk>: @unchecked Sendable {
-    // @unchecked Sendable: slot `t` is written only by task `t`; read after the join.
-    private var slots: [Walk?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ walk: Walk) { slots.withUnsafeMutableBufferPointer { $0[index] = walk } }
+    // @unchecked Sendable: slot `t` is written only by task `t`, through a buffer allocated once
+    // (no shared Array header is touched), and read after the join.
+    private let slots: UnsafeMutablePointer<Walk?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func set(_ index: Int, _ walk: Walk) { slots[index] = walk }
     func get(_ index: Int) -> Walk { slots[index]! }
 }
