@@ -8,11 +8,20 @@ import Specs
 /// `qjm check`: explore a model exhaustively (or by simulation) and report on its properties.
 enum CheckCommand {
     static let usage = """
-    Usage: qjm check --example NAME [model options] [search options]
-           qjm check --config NAME|FILE [options that override it]
+    Usage: qjm check [--config NAME|FILE] [HA options] [search options]   the HA protocol (default: small)
+           qjm check --mutant NAME | --mutants                           seeded bugs and the properties that catch them
+           qjm check --example NAME [model options] [search options]     a TLA+ example model
            qjm check --replay FILE
            qjm check --list-configs
-      Models:
+      HA protocol (qjm check --list-configs shows the shipped configurations):
+        --config small|deep|three-namenodes|no-fencing   a shipped HA configuration
+        --namenodes N --journalnodes N --clients N --epochs N --edits N --crashes N --pauses N --in-flight N
+        --loss B --duplication B --reordering B --crash-faults B --torn-steps B --pause-faults B
+        --fencing-failures B      (B: true or false)
+        --fencing kill|noop       kill: sshfence-like, noop: shell(/bin/true)
+        --mutant NAME             check with a seeded bug; --mutants runs them all and prints a table
+        --list-properties         the properties with their rationale
+      Example models:
         --example diehard                 TLA+ Examples: DieHard
         --example twophase [--rm N]       TLA+ Examples: TwoPhase with N resource managers (default 3)
         --example paxos [--acceptors N] [--values N] [--ballots N]   TLA+ Examples: Paxos (default 3 2 2)
@@ -48,14 +57,15 @@ enum CheckCommand {
     }()
     static let valued: Set<String> = Set(["example", "workers", "depth", "max-states", "time", "expected-states",
                                           "progress", "seed", "traces", "counterexample", "replay", "table-load",
-                                          "config"] + modelParameterNames)
+                                          "config", "base"] + modelParameterNames + HAConfigurations.keys.map(\.name))
     static let flags: Set<String> = ["no-deadlock", "continue", "simulate", "json", "list-properties", "help",
-                                     "list-configs"]
+                                     "list-configs", "mutants"]
 
     /// The command line with the configuration's entries in front, so that the command line wins.
     static func expandConfiguration(_ words: [String]) throws -> [String] {
         let first = try Arguments(words, valued: valued, flags: flags)
         guard let reference = first.string("config") else { return words }
+        if HAConfigurations.shipped(named: reference) != nil { return ["--base", reference] + words }
         let text: String
         if let shipped = ShippedConfigurations.text(named: reference) {
             text = shipped
@@ -97,6 +107,11 @@ enum CheckCommand {
                 return 0
             }
             if arguments.flag("list-configs") {
+                for (name, summary, configuration) in HAConfigurations.shipped {
+                    print("[\(name)] \(summary)")
+                    let keys = HAConfigurations.parameters(of: configuration, name: name).dropFirst()
+                    print(keys.map { "\($0.name) = \($0.value)" }.joined(separator: "\n") + "\n")
+                }
                 for (name, text) in ShippedConfigurations.all { print("[\(name)]\n\(text)\n") }
                 return 0
             }
@@ -105,7 +120,12 @@ enum CheckCommand {
             }
             if let path = arguments.string("replay") { return try replay(path: path, arguments: arguments) }
             guard let name = arguments.string("example") else {
-                throw Arguments.UsageError(description: "name a model with --example (\(ExampleCatalog.names.joined(separator: ", ")))")
+                let (configuration, name) = try haConfiguration(arguments)
+                if arguments.flag("mutants") { return try MutantsCommand.run(base: configuration, name: name, arguments: arguments) }
+                return try CheckVisitor(arguments: arguments).visit(HASpec(configuration: configuration, name: name))
+            }
+            for key in HAConfigurations.keys.map(\.name) + ["base"] where arguments.string(key) != nil {
+                throw Arguments.UsageError(description: "option --\(key) is for the HA model, not --example")
             }
             let parameters = try modelParameters(arguments)
             let visitor = try CheckVisitor(arguments: arguments)
@@ -117,6 +137,28 @@ enum CheckCommand {
             printError("qjm check: \(error)")
             return 2
         }
+    }
+
+    /// The HA configuration the arguments describe: a shipped one (`--base`, default small) with
+    /// every HA option applied on top.
+    static func haConfiguration(_ arguments: Arguments) throws -> (HAConfiguration, String) {
+        let base = arguments.string("base") ?? "small"
+        guard var configuration = HAConfigurations.shipped(named: base) else {
+            throw Arguments.UsageError(description: "no shipped HA configuration named '\(base)' "
+                                       + "(shipped: \(HAConfigurations.shipped.map(\.name).joined(separator: ", ")))")
+        }
+        var customised = false
+        for key in HAConfigurations.keys.map(\.name) {
+            guard let value = arguments.string(key) else { continue }
+            do {
+                try HAConfigurations.apply(key, value, to: &configuration)
+            } catch {
+                throw Arguments.UsageError(description: "--\(key): \(error)")
+            }
+            if key != "mutant" { customised = true }
+        }
+        if let problem = configuration.validationError() { throw Arguments.UsageError(description: problem) }
+        return (configuration, customised ? base + "+options" : base)
     }
 
     static func modelParameters(_ arguments: Arguments) throws -> [String: Int] {
@@ -132,6 +174,10 @@ enum CheckCommand {
             throw ReplayError(description: "cannot read counterexample file '\(path)'")
         }
         let file = try CounterexampleFile.decode(data)
+        if file.model == "ha" {
+            let (configuration, name) = try HAConfigurations.configuration(from: file.parameters)
+            return ReplayVisitor(file: file, path: path).visit(HASpec(configuration: configuration, name: name))
+        }
         return try ExampleCatalog.withModel(named: file.model, recorded: file.parameters,
                                             visitor: ReplayVisitor(file: file, path: path))
     }

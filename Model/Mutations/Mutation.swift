@@ -1,0 +1,41 @@
+/// Seeded bugs: each one turns off a single check or step of the protocol, so that the checker
+/// can show that some named property catches it. A property no mutant can break is suspect;
+/// a mutant no property catches shows a hole in the specification.
+///
+/// Roles consult the active mutation only at the one place it changes; with `nil` every role
+/// runs the protocol as specified.
+public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
+    /// A JournalNode accepts writer RPCs whose epoch is below its promise.
+    case staleEpochAccepted = "stale-epoch-accepted"
+    /// A JournalNode raises its promise in memory without persisting it.
+    case promiseNotPersisted = "promise-not-persisted"
+    /// A JournalNode acknowledges acceptRecovery without persisting the accepted value.
+    case acceptNotPersisted = "accept-not-persisted"
+    /// A JournalNode finalizes a segment without checking that it holds the requested length.
+    case finalizeWithoutLengthCheck = "finalize-without-length-check"
+    /// A new writer skips the recovery of the last unfinalized segment.
+    case recoverySkipped = "recovery-skipped"
+    /// The writer counts a minority (n/2 JournalNodes) as a quorum.
+    case minorityQuorum = "minority-quorum"
+    /// A NameNode becomes active without first applying every committed edit.
+    case promotionBeforeCatchUp = "promotion-before-catch-up"
+    /// Recovery picks the longest log, ignoring accepted and writer epochs.
+    case recoveryPicksLongest = "recovery-picks-longest"
+    /// The failover controller makes its NameNode active without fencing the previous active.
+    case breadcrumbNotFenced = "breadcrumb-not-fenced"
+
+    /// One sentence on what the seeded bug does.
+    public var summary: String {
+        switch self {
+        case .staleEpochAccepted: return "a JournalNode accepts writer RPCs from an epoch below its promise"
+        case .promiseNotPersisted: return "a JournalNode does not persist its promised epoch"
+        case .acceptNotPersisted: return "a JournalNode acknowledges acceptRecovery without persisting the value"
+        case .finalizeWithoutLengthCheck: return "a JournalNode finalizes a segment without checking its length"
+        case .recoverySkipped: return "a new writer skips recovery of the last unfinalized segment"
+        case .minorityQuorum: return "the writer takes n/2 JournalNodes for a quorum"
+        case .promotionBeforeCatchUp: return "a NameNode becomes active before applying every committed edit"
+        case .recoveryPicksLongest: return "recovery picks the longest log, ignoring accepted and writer epochs"
+        case .breadcrumbNotFenced: return "the failover controller does not fence the previous active"
+        }
+    }
+}

@@ -1,0 +1,404 @@
+/// The quorum writer of a NameNode that is becoming active, active, or stepping down
+/// (upstream: `QuorumJournalManager`, `AsyncLoggerSet`, `QuorumOutputStream`).
+public struct Writer: Hashable, Sendable, Codable {
+    /// Where the writer is, in the order `startActiveServices` goes through it.
+    public enum Phase: Hashable, Sendable, Codable {
+        /// `getJournalState` to all: the epoch will be the highest promise + 1.
+        case gettingJournalState
+        /// `newEpoch` to all.
+        case proposingEpoch
+        /// Recovery of the last segment: `prepareRecovery`, `acceptRecovery`, `finalizeLogSegment`.
+        case preparingRecovery(segmentStart: TxID)
+        case acceptingRecovery(SegmentState, writerEpoch: Epoch)
+        case finalizingRecovery(SegmentState)
+        /// `catchupDuringFailover`: read every finalized edit from a quorum's manifests.
+        case catchingUp(call: UInt64)
+        case startingSegment(TxID)
+        case writing
+        /// A roll (or stepping down): finalize the current segment.
+        case finalizingSegment(start: TxID, end: TxID)
+    }
+
+    /// One JournalNode's answer in the current phase.
+    public enum Reply: Hashable, Sendable, Codable {
+        case failed
+        case done
+        case journalState(Epoch)
+        case newEpoch(lastSegmentStart: TxID?)
+        case prepared(PrepareRecoveryResponse)
+        case manifest([Segment])
+    }
+
+    /// Edits sent to the JournalNodes and not yet acknowledged by a quorum.
+    public struct Batch: Hashable, Sendable, Codable {
+        public var first: TxID
+        public var count: UInt64
+        public var clients: [ClientID]
+        public var last: TxID { first + count - 1 }
+    }
+
+    public var phase: Phase = .gettingJournalState
+    public var epoch: Epoch = 0
+    /// Set once `newEpoch` succeeded on a quorum.
+    public var epochEstablished = false
+    public var replies: [Reply?]
+    public var segmentStart: TxID = 0
+    /// The last txid sent in a batch.
+    public var sentThrough: TxID = 0
+    /// The highest txid acknowledged by a quorum (carried on later requests).
+    public var committed: TxID?
+    /// JournalNodes that missed a write in this segment: skipped until the next one.
+    public var outOfSync: [Bool]
+    public var inFlight: Batch?
+    /// Clients whose edits are applied but not yet sent.
+    public var waiting: [ClientID] = []
+    /// transitionToStandby arrived: finish the batch, finalize the segment, then stand by.
+    public var steppingDown = false
+
+    init(journalCount: Int) {
+        replies = Array(repeating: nil, count: journalCount)
+        outOfSync = Array(repeating: false, count: journalCount)
+    }
+
+    mutating func clearReplies() {
+        for index in replies.indices { replies[index] = nil }
+    }
+
+    var successCount: Int { replies.filter { $0 != nil && $0 != .failed }.count }
+    var failureCount: Int { replies.filter { $0 == .failed }.count }
+
+    /// Client writes are taken while writing or rolling, not while becoming active or stepping down.
+    var acceptsWrites: Bool {
+        guard !steppingDown else { return false }
+        switch phase {
+        case .writing, .finalizingSegment, .startingSegment: return epochEstablished && segmentStart > 0
+        default: return false
+        }
+    }
+}
+
+extension NameNode {
+    enum JournalEvent {
+        case response(JournalResponse)
+        case unreachable(JournalRequest)
+    }
+
+    mutating func handleJournal(_ journalNode: JournalNodeID, _ event: JournalEvent, _ effects: inout [Effect]) {
+        guard journalNode >= 0 && journalNode < journalCount else { return }
+        if writer == nil {
+            handleTail(journalNode, event, &effects)
+            return
+        }
+        if case .writing = writer!.phase, case .response(.failed(let request, let epoch, _)) = event,
+           request == "startLogSegment", epoch == writer!.epoch {
+            writer!.outOfSync[journalNode] = true  // a late failure to start the segment
+            return
+        }
+        guard let reply = reply(to: event) else { return }
+        guard writer!.replies[journalNode] == nil else { return }
+        writer!.replies[journalNode] = reply
+        if reply == .failed, case .writing = writer!.phase {
+            writer!.outOfSync[journalNode] = true
+            effects.append(.log("Remote journal \(journalNode) failed to write txns. Will try to write to this JN again after the next log roll."))
+        }
+        if writer!.successCount >= quorum {
+            advance(&effects)
+        } else if writer!.failureCount > journalCount - quorum {
+            terminate("Got too many exceptions to achieve quorum size \(quorum)/\(journalCount) (\(phaseName))", &effects)
+        }
+    }
+
+    private var phaseName: String {
+        switch writer?.phase {
+        case .gettingJournalState?: return "getJournalState"
+        case .proposingEpoch?: return "newEpoch(\(writer!.epoch))"
+        case .preparingRecovery(let start)?: return "prepareRecovery(\(start))"
+        case .acceptingRecovery(let segment, _)?: return "acceptRecovery(\(segment))"
+        case .finalizingRecovery(let segment)?: return "finalizeLogSegment(\(segment.start)-\(segment.end))"
+        case .catchingUp?: return "selectInputStreams"
+        case .startingSegment(let txid)?: return "startLogSegment(\(txid))"
+        case .writing?: return "sendEdits"
+        case .finalizingSegment(let start, let end)?: return "finalizeLogSegment(\(start)-\(end))"
+        case nil: return "none"
+        }
+    }
+
+    /// The current phase's reading of `event`, or nil if it answers something else.
+    private func reply(to event: JournalEvent) -> Writer.Reply? {
+        let current = writer!
+        let epoch = current.epoch
+        // A failure names its request and epoch; a lost request is matched on its fields.
+        var failedRequest: String?
+        if case .response(.failed(let name, let failedEpoch, _)) = event {
+            guard failedEpoch == nil || failedEpoch == epoch || name == "getJournalState" else { return nil }
+            failedRequest = name
+        }
+        switch current.phase {
+        case .gettingJournalState:
+            if case .response(.journalState(let promised)) = event { return .journalState(promised) }
+            if failedRequest == "getJournalState" { return .failed }
+            if case .unreachable(.getJournalState) = event { return .failed }
+        case .proposingEpoch:
+            if case .response(.newEpochAccepted(let answered, let last)) = event, answered == epoch {
+                return .newEpoch(lastSegmentStart: last)
+            }
+            if failedRequest == "newEpoch" { return .failed }
+            if case .unreachable(.newEpoch(let proposed)) = event, proposed == epoch { return .failed }
+        case .preparingRecovery(let start):
+            if case .response(.recoveryPrepared(let answered, let segmentStart, let prepared)) = event,
+               answered == epoch, segmentStart == start {
+                return .prepared(prepared)
+            }
+            if failedRequest == "prepareRecovery" { return .failed }
+            if case .unreachable(.prepareRecovery(let info, let requested)) = event, info.epoch == epoch, requested == start {
+                return .failed
+            }
+        case .acceptingRecovery(let segment, _):
+            if case .response(.recoveryAccepted(let answered, let start)) = event, answered == epoch, start == segment.start {
+                return .done
+            }
+            if failedRequest == "acceptRecovery" { return .failed }
+            if case .unreachable(.acceptRecovery(let info, let accepted, _, _)) = event, info.epoch == epoch, accepted == segment {
+                return .failed
+            }
+        case .finalizingRecovery(let segment):
+            return finalizeReply(event, failedRequest, start: segment.start, end: segment.end)
+        case .finalizingSegment(let start, let end):
+            return finalizeReply(event, failedRequest, start: start, end: end)
+        case .catchingUp(let call):
+            if case .response(.manifest(let answered, let segments, _)) = event, answered == call { return .manifest(segments) }
+            if case .unreachable(.getEditLogManifest(_, _, let requested)) = event, requested == call { return .failed }
+        case .startingSegment(let txid):
+            if case .response(.segmentStarted(let answered, let started)) = event, answered == epoch, started == txid {
+                return .done
+            }
+            if failedRequest == "startLogSegment" { return .failed }
+            if case .unreachable(.startLogSegment(let info, let requested)) = event, info.epoch == epoch, requested == txid {
+                return .failed
+            }
+        case .writing:
+            guard let batch = current.inFlight else { return nil }
+            if case .response(.written(let answered, let first, let count)) = event, answered == epoch,
+               first == batch.first, count == batch.count {
+                return .done
+            }
+            if failedRequest == "journal" { return .failed }
+            if case .unreachable(.journal(let info, _, let first, _)) = event, info.epoch == epoch, first == batch.first {
+                return .failed
+            }
+        }
+        return nil
+    }
+
+    private func finalizeReply(_ event: JournalEvent, _ failedRequest: String?, start: TxID, end: TxID) -> Writer.Reply? {
+        let epoch = writer!.epoch
+        if case .response(.finalized(let answered, let finalizedStart, let finalizedEnd)) = event,
+           answered == epoch, finalizedStart == start, finalizedEnd == end {
+            return .done
+        }
+        if failedRequest == "finalizeLogSegment" { return .failed }
+        if case .unreachable(.finalizeLogSegment(let info, let requestedStart, let requestedEnd)) = event,
+           info.epoch == epoch, requestedStart == start, requestedEnd == end {
+            return .failed
+        }
+        return nil
+    }
+
+    /// The phase reached a quorum: go on to the next one.
+    private mutating func advance(_ effects: inout [Effect]) {
+        let current = writer!
+        switch current.phase {
+        case .gettingJournalState:
+            var highest: Epoch = 0
+            for case .journalState(let promised)? in current.replies { highest = max(highest, promised) }
+            writer!.epoch = highest + 1
+            enter(.proposingEpoch, &effects)
+            for journalNode in 0..<journalCount { effects.append(.send(to: journalNode, .newEpoch(epoch: writer!.epoch))) }
+        case .proposingEpoch:
+            writer!.epochEstablished = true
+            var lastSegment: TxID?
+            for case .newEpoch(let last?)? in current.replies { lastSegment = max(lastSegment ?? 0, last) }
+            if let lastSegment, mutation != .recoverySkipped {
+                enter(.preparingRecovery(segmentStart: lastSegment), &effects)
+                sendToAll(.prepareRecovery(requestInfo, segmentStart: lastSegment), &effects)
+            } else {
+                startCatchUp(&effects)
+            }
+        case .preparingRecovery:
+            decideRecovery(&effects)
+        case .acceptingRecovery(let segment, _):
+            enter(.finalizingRecovery(segment), &effects)
+            sendToAll(.finalizeLogSegment(requestInfo, start: segment.start, end: segment.end), &effects)
+        case .finalizingRecovery:
+            startCatchUp(&effects)
+        case .catchingUp:
+            var manifests: [(JournalNodeID, [Segment])] = []
+            for (journalNode, reply) in current.replies.enumerated() {
+                if case .manifest(let segments)? = reply { manifests.append((journalNode, segments)) }
+            }
+            applyFinalized(manifests, &effects)
+            startSegment(TxID(applied.count) + 1, &effects)
+        case .startingSegment:
+            for (journalNode, reply) in current.replies.enumerated() where reply == .failed {
+                writer!.outOfSync[journalNode] = true
+            }
+            enter(.writing, &effects)
+            if state != .active {
+                state = .active
+                effects.append(.log("Successfully transitioned to active state in epoch \(current.epoch)"))
+                effects.append(.transitionResult(.active, failure: nil))
+            }
+            continueWriting(&effects)
+        case .writing:
+            guard let batch = current.inFlight else { return }
+            writer!.committed = batch.last
+            writer!.inFlight = nil
+            for (offset, client) in batch.clients.enumerated() {
+                effects.append(.replyClient(client, .written(txid: batch.first + TxID(offset))))
+            }
+            continueWriting(&effects)
+        case .finalizingSegment(_, let end):
+            if current.steppingDown {
+                becomeStandby(&effects)
+            } else {
+                startSegment(end + 1, &effects)
+            }
+        }
+    }
+
+    /// Picks the recovery value (SegmentRecoveryComparator) and proposes it, or skips recovery
+    /// when no responder has the segment.
+    private mutating func decideRecovery(_ effects: inout [Effect]) {
+        var responses: [(JournalNodeID, PrepareRecoveryResponse)] = []
+        for (journalNode, reply) in writer!.replies.enumerated() {
+            if case .prepared(let response)? = reply { responses.append((journalNode, response)) }
+        }
+        let chosen: (JournalNodeID, PrepareRecoveryResponse)?
+        do {
+            chosen = try SegmentRecoveryComparator.best(responses, lengthOnly: mutation == .recoveryPicksLongest)
+        } catch {
+            terminate("AssertionError: \(error)", &effects)
+            return
+        }
+        guard let (source, best) = chosen, let segment = best.segment else {
+            effects.append(.log("None of the responders had a log to recover"))
+            startCatchUp(&effects)
+            return
+        }
+        for (journalNode, response) in responses {
+            if let committed = response.lastCommittedTxID, committed > segment.end {
+                terminate("AssertionError: Decided to synchronize log to \(segment) but logger \(journalNode) had seen txid \(committed) committed", &effects)
+                return
+            }
+        }
+        effects.append(.log(best.acceptedInEpoch == nil ? "Using longest log: \(segment) from \(source)"
+                                                         : "Using already-accepted recovery: \(segment) from \(source)"))
+        enter(.acceptingRecovery(segment, writerEpoch: best.writerEpochOfSegment), &effects)
+        sendToAll(.acceptRecovery(requestInfo, segment: segment, writerEpoch: best.writerEpochOfSegment, source: source),
+                  &effects)
+    }
+
+    private mutating func startCatchUp(_ effects: inout [Effect]) {
+        if mutation == .promotionBeforeCatchUp {
+            startSegment(TxID(applied.count) + 1, &effects)
+            return
+        }
+        readCalls += 1
+        enter(.catchingUp(call: readCalls), &effects)
+        sendToAll(.getEditLogManifest(sinceTxID: TxID(applied.count) + 1, inProgressOK: false, call: readCalls), &effects)
+    }
+
+    private mutating func startSegment(_ txid: TxID, _ effects: inout [Effect]) {
+        writer!.segmentStart = txid
+        writer!.sentThrough = txid - 1
+        for journalNode in 0..<journalCount { writer!.outOfSync[journalNode] = false }
+        enter(.startingSegment(txid), &effects)
+        sendToAll(.startLogSegment(requestInfo, txid: txid), &effects)
+    }
+
+    private mutating func continueWriting(_ effects: inout [Effect]) {
+        guard writer!.phase == .writing, writer!.inFlight == nil else { return }
+        if !writer!.waiting.isEmpty {
+            sendBatch(&effects)
+        } else if writer!.steppingDown {
+            finishSegmentAndStepDown(&effects)
+        }
+    }
+
+    /// Group commit: every edit applied since the last batch goes in one `journal` call.
+    mutating func sendBatch(_ effects: inout [Effect]) {
+        let batch = Writer.Batch(first: writer!.sentThrough + 1, count: UInt64(writer!.waiting.count),
+                                 clients: writer!.waiting)
+        writer!.waiting = []
+        writer!.sentThrough = batch.last
+        writer!.inFlight = batch
+        writer!.clearReplies()
+        effects.append(.applyEdits(first: batch.first, last: batch.last, writerEpoch: writer!.epoch, source: nil))
+        sendToInSync(.journal(requestInfo, segmentStart: writer!.segmentStart, firstTxID: batch.first, count: batch.count),
+                     &effects)
+    }
+
+    mutating func finishSegmentAndStepDown(_ effects: inout [Effect]) {
+        let end = TxID(applied.count)
+        guard end >= writer!.segmentStart else {
+            becomeStandbyAfterStepDown(&effects)
+            return
+        }
+        enter(.finalizingSegment(start: writer!.segmentStart, end: end), &effects)
+        sendToInSync(.finalizeLogSegment(requestInfo, start: writer!.segmentStart, end: end), &effects)
+    }
+
+    private mutating func becomeStandbyAfterStepDown(_ effects: inout [Effect]) {
+        writer = nil
+        state = .standby
+        effects.append(.transitionResult(.standby, failure: nil))
+    }
+
+    private mutating func enter(_ phase: Writer.Phase, _ effects: inout [Effect]) {
+        writer!.phase = phase
+        writer!.clearReplies()
+    }
+
+    private func sendToAll(_ request: JournalRequest, _ effects: inout [Effect]) {
+        for journalNode in 0..<journalCount { effects.append(.send(to: journalNode, request)) }
+    }
+
+    /// Sends to the JournalNodes in sync; the others fail at once ("Journal disabled until next roll").
+    mutating func sendToInSync(_ request: JournalRequest, _ effects: inout [Effect]) {
+        for journalNode in 0..<journalCount {
+            if writer!.outOfSync[journalNode] {
+                writer!.replies[journalNode] = .failed
+            } else {
+                effects.append(.send(to: journalNode, request))
+            }
+        }
+        if writer!.failureCount > journalCount - quorum {
+            terminate("Got too many exceptions to achieve quorum size \(quorum)/\(journalCount) (\(phaseName))", &effects)
+        }
+    }
+
+    // MARK: - Standby tailing
+
+    private mutating func handleTail(_ journalNode: JournalNodeID, _ event: JournalEvent, _ effects: inout [Effect]) {
+        guard var round = tail else { return }
+        switch event {
+        case .response(.manifest(round.call, let segments, _)):
+            guard round.manifests[journalNode] == nil, !round.failures[journalNode] else { return }
+            round.manifests[journalNode] = segments
+        case .unreachable(.getEditLogManifest(_, _, round.call)):
+            guard round.manifests[journalNode] == nil else { return }
+            round.failures[journalNode] = true
+        default:
+            return
+        }
+        if round.successCount >= quorum {
+            tail = nil
+            applyFinalized(round.received, &effects)
+        } else if round.failureCount > journalCount - quorum {
+            tail = nil
+            effects.append(.log("Edits tailer failed to find any streams. Will try again later."))
+        } else {
+            tail = round
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// One step of the HA system: a node receiving something, or the environment doing something.
+public enum HAAction: Hashable, Sendable, CustomStringConvertible {
+    /// Deliver message `index` of the network.
+    case deliver(Int, HASystem.Envelope)
+    /// Deliver message `index` to its JournalNode, which crashes after `writes` of its durable writes.
+    case deliverAndCrash(Int, HASystem.Envelope, writes: Int)
+    case drop(Int, HASystem.Envelope)
+    /// Deliver request `index`; the JournalNode handles it, but its reply is lost.
+    case deliverLosingReply(Int, HASystem.Envelope)
+    case duplicate(Int, HASystem.Envelope)
+    case crashJournalNode(JournalNodeID)
+    case restartJournalNode(JournalNodeID)
+    case crashNameNode(NameNodeID)
+    case restartNameNode(NameNodeID)
+    case pause(NameNodeID)
+    case resume(NameNodeID)
+    /// `haadmin -transitionToActive <nn>` (its check that no other NameNode is active passed).
+    case transitionToActive(NameNodeID)
+    case transitionToStandby(NameNodeID)
+    /// `haadmin -failover <from> <to>`.
+    case failover(from: NameNodeID, to: NameNodeID)
+    /// The RPC the failover waits for times out (its target is paused).
+    case failoverTimeout
+    /// The fencing method the failover runs finishes.
+    case fenceResult(success: Bool)
+    case clientWrite(ClientID)
+    /// The standby's EditLogTailer runs.
+    case tailEdits(NameNodeID)
+    /// The active rolls its edit log.
+    case rollEditLog(NameNodeID)
+
+    public var description: String {
+        switch self {
+        case .deliver(_, let envelope): return "deliver \(envelope)"
+        case .deliverAndCrash(_, let envelope, let writes):
+            return "deliver \(envelope), then \(envelope.to) crashes after \(writes) durable write\(writes == 1 ? "" : "s")"
+        case .drop(_, let envelope): return "lose \(envelope)"
+        case .deliverLosingReply(_, let envelope): return "deliver \(envelope), but the reply is lost"
+        case .duplicate(_, let envelope): return "duplicate \(envelope)"
+        case .crashJournalNode(let id): return "kill -9 jn\(id + 1)"
+        case .restartJournalNode(let id): return "restart jn\(id + 1)"
+        case .crashNameNode(let id): return "kill -9 nn\(id + 1)"
+        case .restartNameNode(let id): return "restart nn\(id + 1)"
+        case .pause(let id): return "pause nn\(id + 1) (SIGSTOP / GC pause)"
+        case .resume(let id): return "resume nn\(id + 1) (SIGCONT)"
+        case .transitionToActive(let id): return "haadmin -transitionToActive nn\(id + 1)"
+        case .transitionToStandby(let id): return "haadmin -transitionToStandby nn\(id + 1)"
+        case .failover(let from, let to): return "haadmin -failover nn\(from + 1) nn\(to + 1)"
+        case .failoverTimeout: return "the failover's RPC times out"
+        case .fenceResult(let success): return "fencing method " + (success ? "succeeds" : "fails")
+        case .clientWrite(let id): return "client\(id + 1) writes"
+        case .tailEdits(let id): return "nn\(id + 1) tails edits"
+        case .rollEditLog(let id): return "nn\(id + 1) rolls its edit log"
+        }
+    }
+
+    /// Whether this step is a fault (liveness is judged "once faults stop": along the others).
+    public var isFault: Bool {
+        switch self {
+        case .deliverAndCrash, .drop, .deliverLosingReply, .duplicate, .crashJournalNode, .crashNameNode, .pause, .failoverTimeout:
+            return true
+        case .fenceResult(let success):
+            return !success
+        default:
+            return false
+        }
+    }
+
+    /// Names of the kinds of step, for coverage.
+    public static let kindNames = [
+        "deliver", "deliverAndCrash", "drop", "deliverLosingReply", "duplicate", "crashJournalNode", "restartJournalNode", "crashNameNode",
+        "restartNameNode", "pause", "resume", "transitionToActive", "transitionToStandby", "failover",
+        "failoverTimeout", "fenceResult", "clientWrite", "tailEdits", "rollEditLog",
+    ]
+
+    public var kind: Int {
+        switch self {
+        case .deliver: return 0
+        case .deliverAndCrash: return 1
+        case .drop: return 2
+        case .deliverLosingReply: return 3
+        case .duplicate: return 4
+        case .crashJournalNode: return 5
+        case .restartJournalNode: return 6
+        case .crashNameNode: return 7
+        case .restartNameNode: return 8
+        case .pause: return 9
+        case .resume: return 10
+        case .transitionToActive: return 11
+        case .transitionToStandby: return 12
+        case .failover: return 13
+        case .failoverTimeout: return 14
+        case .fenceResult: return 15
+        case .clientWrite: return 16
+        case .tailEdits: return 17
+        case .rollEditLog: return 18
+        }
+    }
+}

@@ -1,0 +1,443 @@
+/// The HA system's transition relation: which steps are enabled in a state, and what they do.
+///
+/// Every node decision is the node's own `step`; this type only routes messages and effects
+/// between the nodes and plays the environment (faults, operator, clients, timers).
+public struct HAProtocol: Sendable {
+    public let configuration: HAConfiguration
+
+    public init(configuration: HAConfiguration) {
+        precondition(configuration.validationError() == nil, configuration.validationError() ?? "")
+        self.configuration = configuration
+    }
+
+    public var initialState: HASystem { HASystem(configuration: configuration) }
+
+    /// States beyond the configured bounds are not explored.
+    public func withinBoundary(_ state: HASystem) -> Bool {
+        state.highestEpoch <= configuration.epochMax && state.network.count <= configuration.inFlightMax
+    }
+
+    // MARK: - Enabled steps
+
+    public func actions(_ state: HASystem, into actions: inout [HAAction]) {
+        let faults = configuration.faults
+        let crashesLeft = faults.crashes && state.crashes < configuration.crashesMax
+        for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
+            actions.append(.deliver(index, envelope))
+            if crashesLeft && faults.tornSteps, case .journalNode(let id) = envelope.to, state.journalNodes[id].up {
+                var node = state.journalNodes[id].node
+                let writes = node.step(.request(from: 0, envelope.request)).filter {
+                    if case .persist = $0 { return true } else { return false }
+                }.count
+                for count in stride(from: 1, through: writes, by: 1) {
+                    actions.append(.deliverAndCrash(index, envelope, writes: count))
+                }
+            }
+        }
+        if faults.messageLoss {
+            for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
+                actions.append(.drop(index, envelope))
+                if envelope.response == nil, case .journalNode(let id) = envelope.to, state.journalNodes[id].up {
+                    actions.append(.deliverLosingReply(index, envelope))
+                }
+            }
+        }
+        if faults.duplication {
+            for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
+                actions.append(.duplicate(index, envelope))
+            }
+        }
+        for (id, slot) in state.journalNodes.enumerated() {
+            if slot.up && crashesLeft { actions.append(.crashJournalNode(id)) }
+            if !slot.up { actions.append(.restartJournalNode(id)) }
+        }
+        for (id, slot) in state.nameNodes.enumerated() {
+            if slot.status != .down && crashesLeft { actions.append(.crashNameNode(id)) }
+            if slot.status == .down { actions.append(.restartNameNode(id)) }
+            if faults.pauses && slot.status == .running && slot.node.state == .active
+                && state.pauses < configuration.pausesMax {
+                actions.append(.pause(id))
+            }
+            if slot.status == .paused { actions.append(.resume(id)) }
+        }
+        operatorActions(state, into: &actions)
+        // Reads are not steps of their own: a read changes nothing, and NoStaleReads asks of every
+        // state whether a read served there could be stale.
+        for (id, client) in state.clients.enumerated() where client.pending == nil
+            && state.editsIssued < configuration.editsMax {
+            actions.append(.clientWrite(id))
+        }
+        for (id, slot) in state.nameNodes.enumerated() where slot.status == .running {
+            if canTail(id, in: state) { actions.append(.tailEdits(id)) }
+            if canRoll(slot.node) { actions.append(.rollEditLog(id)) }
+        }
+    }
+
+    private func operatorActions(_ state: HASystem, into actions: inout [HAAction]) {
+        if let failover = state.failover {
+            if let awaited = failover.awaitedNameNode, state.nameNodes[awaited].status == .paused {
+                actions.append(.failoverTimeout)
+            }
+            if let method = failover.awaitedFenceMethod {
+                actions.append(.fenceResult(success: true))
+                if configuration.faults.fencingFailures && method >= 0 {
+                    // A method can fail (sshfence finds no route to the host); the failover goes on.
+                    actions.append(.fenceResult(success: false))
+                }
+            }
+            return
+        }
+        let nameNodes = state.nameNodes
+        for (id, slot) in nameNodes.enumerated() where slot.status == .running && slot.node.state == .standby
+            && slot.node.writer == nil {
+            // haadmin checks that every other NameNode answers and is not active (no --forceactive).
+            let othersStandby = nameNodes.indices.allSatisfy { other in
+                other == id || (nameNodes[other].status == .running && nameNodes[other].node.state == .standby
+                                && nameNodes[other].node.writer == nil)
+            }
+            if othersStandby { actions.append(.transitionToActive(id)) }
+        }
+        for (id, slot) in nameNodes.enumerated() where slot.status == .running && slot.node.state == .active
+            && !(slot.node.writer?.steppingDown ?? false) {
+            actions.append(.transitionToStandby(id))
+        }
+        for (from, source) in nameNodes.enumerated() where source.node.state == .active || source.status == .down {
+            for (to, target) in nameNodes.enumerated() where to != from && target.status == .running
+                && target.node.state == .standby && target.node.writer == nil {
+                actions.append(.failover(from: from, to: to))
+            }
+        }
+    }
+
+    /// FIFO per link unless reordering is on; nothing is delivered to a paused NameNode.
+    private func deliverable(_ index: Int, in state: HASystem) -> Bool {
+        let envelope = state.network[index]
+        if case .nameNode(let id) = envelope.to, state.nameNodes[id].status == .paused { return false }
+        if configuration.faults.reordering { return true }
+        for earlier in 0..<index where state.network[earlier].from == envelope.from && state.network[earlier].to == envelope.to {
+            return false
+        }
+        return true
+    }
+
+    /// A standby tails when some JournalNode has a finalized edit it has not applied.
+    private func canTail(_ id: NameNodeID, in state: HASystem) -> Bool {
+        let node = state.nameNodes[id].node
+        guard node.state == .standby, node.writer == nil, node.tail == nil else { return false }
+        let applied = TxID(node.applied.count)
+        return state.journalNodes.contains { slot in slot.node.durable.segments.contains { $0.finalized && $0.end > applied } }
+    }
+
+    private func canRoll(_ node: NameNode) -> Bool {
+        guard node.state == .active, let writer = node.writer, writer.phase == .writing, !writer.steppingDown,
+              writer.inFlight == nil, writer.waiting.isEmpty else { return false }
+        return TxID(node.applied.count) >= writer.segmentStart
+    }
+
+    // MARK: - Steps
+
+    public func nextState(_ state: HASystem, _ action: HAAction) -> HASystem? {
+        var next = state
+        switch action {
+        case .deliver(let index, _):
+            let envelope = next.network.remove(at: index)
+            deliver(envelope, in: &next)
+        case .deliverAndCrash(let index, _, let writes):
+            let envelope = next.network.remove(at: index)
+            guard case .journalNode(let id) = envelope.to else { return nil }
+            var node = next.journalNodes[id].node
+            var durable = node.durable
+            var applied = 0
+            for effect in node.step(.request(from: 0, envelope.request)) {
+                guard case .persist(let write) = effect, applied < writes else { continue }
+                durable.apply(write)
+                applied += 1
+            }
+            noteJournalChange(from: next.journalNodes[id].node.durable, to: durable, in: &next)
+            next.journalNodes[id] = HASystem.JournalSlot(
+                node: JournalNode(id: id, durable: durable, mutation: configuration.mutation), up: false)
+            next.crashes += 1
+            connectionLost(envelope, in: &next)
+        case .drop(let index, _):
+            let envelope = next.network.remove(at: index)
+            connectionLost(envelope, in: &next)
+        case .deliverLosingReply(let index, _):
+            let envelope = next.network.remove(at: index)
+            deliver(envelope, in: &next, losingReply: true)
+        case .duplicate(let index, let envelope):
+            next.network.insert(envelope, at: index + 1)
+        case .crashJournalNode(let id):
+            let node = next.journalNodes[id].node
+            next.journalNodes[id] = HASystem.JournalSlot(
+                node: JournalNode(id: id, durable: node.durable, mutation: configuration.mutation), up: false)
+            next.crashes += 1
+        case .restartJournalNode(let id):
+            next.journalNodes[id].up = true
+        case .crashNameNode(let id):
+            next.crashes += 1
+            nameNodeDied(id, in: &next)
+        case .restartNameNode(let id):
+            next.nameNodes[id] = HASystem.NameNodeSlot(
+                node: NameNode(id: id, journalCount: configuration.journalNodes, mutation: configuration.mutation),
+                status: .running)
+        case .pause(let id):
+            next.nameNodes[id].status = .paused
+            next.pauses += 1
+        case .resume(let id):
+            next.nameNodes[id].status = .running
+        case .transitionToActive(let id):
+            stepNameNode(id, .transitionToActive(source: .user), in: &next)
+        case .transitionToStandby(let id):
+            stepNameNode(id, .transitionToStandby(source: .user), in: &next)
+        case .failover(let from, let to):
+            let (run, effects) = ManualFailover.start(from: from, to: to, forceFence: false, forceActive: false,
+                                                      fencingMethods: 1, mutation: configuration.mutation)
+            next.failover = run
+            performFailover(effects, in: &next)
+        case .failoverTimeout:
+            guard let awaited = next.failover?.awaitedNameNode else { return nil }
+            failoverInput(rpcFailure(to: awaited, state: next, reason: "Call timed out"), in: &next)
+        case .fenceResult(let success):
+            guard let failover = next.failover, let method = failover.awaitedFenceMethod else { return nil }
+            let target = failover.failback.first?.from ?? failover.from
+            if success && configuration.fencing == .kill && next.nameNodes[target].status != .down {
+                nameNodeDied(target, in: &next)
+            }
+            failoverInput(.fenceResult(method: method, success: success), in: &next)
+        case .clientWrite(let id):
+            next.editsIssued += 1
+            stepClient(id, .issue(.write), in: &next)
+        case .tailEdits(let id):
+            stepNameNode(id, .tailEdits, in: &next)
+        case .rollEditLog(let id):
+            stepNameNode(id, .rollEditLog, in: &next)
+        }
+        updateChosen(&next)
+        normalizeCallIDs(&next)
+        discardIgnoredResponses(&next)
+        return next
+    }
+
+    /// Drops responses their NameNode would ignore (an answer to a phase it has left): delivering
+    /// one changes nothing, and a phase never comes back, so the states only differ in the network.
+    private func discardIgnoredResponses(_ state: inout HASystem) {
+        state.network.removeAll { envelope in
+            guard let response = envelope.response else { return false }
+            guard !envelope.orphaned, case .nameNode(let id) = envelope.to, case .journalNode(let journalNode) = envelope.from
+            else { return true }
+            let slot = state.nameNodes[id]
+            guard slot.status != .down else { return true }
+            var copy = slot.node
+            return copy.step(.journal(from: journalNode, response)).isEmpty && copy == slot.node
+        }
+    }
+
+    /// A request is one atomic RPC: the JournalNode handles it and its caller receives the answer
+    /// in the same step (or, if the caller is paused, the answer waits in the network). A reply
+    /// lost on the way is the separate step `deliverLosingReply`.
+    private func deliver(_ envelope: HASystem.Envelope, in state: inout HASystem, losingReply: Bool = false) {
+        switch envelope.to {
+        case .journalNode(let id):
+            guard state.journalNodes[id].up else {
+                connectionLost(envelope, in: &state)
+                return
+            }
+            guard case .nameNode(let sender) = envelope.from else { return }
+            let before = state.journalNodes[id].node.durable
+            let effects = state.journalNodes[id].node.step(.request(from: sender, envelope.request))
+            noteJournalChange(from: before, to: state.journalNodes[id].node.durable, in: &state)
+            for case .reply(_, let response) in effects where !envelope.orphaned {
+                if losingReply {
+                    connectionLost(envelope, in: &state)
+                } else if state.nameNodes[sender].status == .running {
+                    stepNameNode(sender, .journal(from: id, response), in: &state)
+                } else if state.nameNodes[sender].status == .paused {
+                    state.network.append(HASystem.Envelope(from: envelope.to, to: envelope.from, request: envelope.request,
+                                                           response: response))
+                }
+            }
+        case .nameNode(let id):
+            guard !envelope.orphaned, state.nameNodes[id].status == .running, let response = envelope.response,
+                  case .journalNode(let journalNode) = envelope.from else { return }
+            stepNameNode(id, .journal(from: journalNode, response), in: &state)
+        }
+    }
+
+    /// The connection carrying `envelope` broke: the NameNode that made the call learns it failed.
+    private func connectionLost(_ envelope: HASystem.Envelope, in state: inout HASystem) {
+        guard !envelope.orphaned else { return }
+        let caller: HASystem.Endpoint = envelope.response == nil ? envelope.from : envelope.to
+        guard case .nameNode(let id) = caller, state.nameNodes[id].status == .running,
+              case .journalNode(let journalNode) = (envelope.response == nil ? envelope.to : envelope.from) else { return }
+        stepNameNode(id, .journalUnreachable(journalNode, envelope.request), in: &state)
+    }
+
+    /// The ghost notes of a JournalNode's durable change.
+    private func noteJournalChange(from before: JournalDurableState, to after: JournalDurableState, in state: inout HASystem) {
+        for segment in after.segments {
+            if let old = before.segment(startingAt: segment.start), !old.finalized, old.end > segment.end,
+               old.writerEpoch != segment.writerEpoch || old.end > segment.end {
+                state.ghost.recoveryTruncatedTail = true
+            }
+        }
+    }
+
+    // MARK: - NameNodes
+
+    func stepNameNode(_ id: NameNodeID, _ input: NameNode.Input, in state: inout HASystem) {
+        guard state.nameNodes[id].status == .running else { return }
+        let wasActive = state.nameNodes[id].node.state == .active
+        let effects = state.nameNodes[id].node.step(input)
+        let node = state.nameNodes[id].node
+        if let epoch = node.establishedEpoch, !state.ghost.epochOwners.contains([Int(epoch), id]) {
+            state.ghost.epochOwners.append([Int(epoch), id])
+            state.ghost.epochOwners.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        }
+        if !wasActive && node.state == .active {
+            if state.ghost.activeSeen { state.ghost.failoverCompleted = true }
+            state.ghost.activeSeen = true
+        }
+        if let writer = node.writer, writer.outOfSync.contains(true) { state.ghost.journalNodeSkipped = true }
+        for effect in effects {
+            switch effect {
+            case .send(let journalNode, let request):
+                state.network.append(HASystem.Envelope(from: .nameNode(id), to: .journalNode(journalNode), request: request))
+            case .replyClient(let client, let result):
+                if case .read = result {
+                    let seesAll = state.ghost.acknowledged.allSatisfy { edit in
+                        Int(edit.txid) <= node.applied.count && node.applied[Int(edit.txid) - 1] == edit.epoch
+                    }
+                    if !seesAll { state.ghost.staleReadServed = true }
+                }
+                if case .written(let txid) = result {
+                    let edit = HASystem.Edit(txid: txid, epoch: node.applied[Int(txid) - 1])
+                    if !state.ghost.acknowledged.contains(edit) {
+                        state.ghost.acknowledged.append(edit)
+                        state.ghost.acknowledged.sort()
+                    }
+                }
+                stepClient(client, .result(from: id, result), in: &state)
+            case .transitionResult(_, let failure):
+                if state.failover?.awaitedNameNode == id { failoverInput(.transitionResult(id, failure: failure), in: &state) }
+            case .terminate:
+                nameNodeDied(id, in: &state)
+                return
+            case .applyEdits, .log:
+                break
+            }
+        }
+    }
+
+    /// A NameNode process is gone (killed, fenced, or exited): its traffic is orphaned, calls to it fail.
+    func nameNodeDied(_ id: NameNodeID, in state: inout HASystem) {
+        state.nameNodes[id].status = .down
+        state.network.removeAll { $0.to == .nameNode(id) }
+        for index in state.network.indices where state.network[index].from == .nameNode(id) {
+            state.network[index].orphaned = true
+        }
+        for client in state.clients.indices where state.clients[client].pending != nil && state.clients[client].target == id {
+            stepClient(client, .unreachable(id), in: &state)
+        }
+        if let failover = state.failover, failover.awaitedNameNode == id {
+            failoverInput(rpcFailure(to: id, state: state, reason: "Connection refused"), in: &state)
+        }
+    }
+
+    // MARK: - Clients and the operator
+
+    private func stepClient(_ id: ClientID, _ input: Client.Input, in state: inout HASystem) {
+        for effect in state.clients[id].step(input) {
+            guard case .send(let target, let operation) = effect else { continue }
+            if state.nameNodes[target].status == .running {
+                stepNameNode(target, .client(id, operation), in: &state)
+            } else {
+                stepClient(id, .unreachable(target), in: &state)
+            }
+        }
+    }
+
+    private func rpcFailure(to id: NameNodeID, state: HASystem, reason: String) -> ManualFailover.Input {
+        if state.failover?.phase == .checkingTarget { return .serviceState(id, nil) }
+        return .transitionResult(id, failure: reason)
+    }
+
+    private func failoverInput(_ input: ManualFailover.Input, in state: inout HASystem) {
+        guard var run = state.failover else { return }
+        let effects = run.step(input)
+        state.failover = run
+        performFailover(effects, in: &state)
+    }
+
+    private func performFailover(_ effects: [ManualFailover.Effect], in state: inout HASystem) {
+        for effect in effects {
+            switch effect {
+            case .getServiceStatus(let id):
+                let slot = state.nameNodes[id]
+                let answer: HAServiceState? = slot.status == .running ? (slot.node.writer == nil ? slot.node.state : .active) : nil
+                if slot.status != .paused { failoverInput(.serviceState(id, answer), in: &state) }
+            case .transitionToStandby(let id), .transitionToActive(let id, _):
+                let input: NameNode.Input
+                if case .transitionToStandby = effect { input = .transitionToStandby(source: .user) } else {
+                    input = .transitionToActive(source: .user)
+                }
+                switch state.nameNodes[id].status {
+                case .running: stepNameNode(id, input, in: &state)
+                case .down: failoverInput(.transitionResult(id, failure: "Connection refused"), in: &state)
+                case .paused: break  // the call waits; a timeout may end it
+                }
+            case .fence:
+                break  // the environment runs the method and reports
+            case .finished:
+                state.failover = nil
+            case .log:
+                break
+            }
+        }
+    }
+
+    // MARK: - Ghost and normal form
+
+    /// Records every edit a majority of JournalNodes holds on disk.
+    private func updateChosen(_ state: inout HASystem) {
+        var counts: [HASystem.Edit: Int] = [:]
+        for id in state.journalNodes.indices {
+            for edit in state.edits(onJournalNode: id) { counts[edit, default: 0] += 1 }
+        }
+        var added = false
+        for (edit, count) in counts where count >= configuration.majority && !state.ghost.chosen.contains(edit) {
+            state.ghost.chosen.append(edit)
+            added = true
+        }
+        if added { state.ghost.chosen.sort() }
+    }
+
+    /// Manifest call ids matter only as "the current round" or "an older one": renumbering them
+    /// to 1 and 0 keeps behaviour identical and the state space finite.
+    private func normalizeCallIDs(_ state: inout HASystem) {
+        for id in state.nameNodes.indices {
+            let current = state.nameNodes[id].node.readCalls
+            guard current != 1 else { continue }
+            state.nameNodes[id].node.renumberReadCalls()
+            for index in state.network.indices {
+                let envelope = state.network[index]
+                let involved = envelope.from == .nameNode(id) || envelope.to == .nameNode(id)
+                guard involved, case .getEditLogManifest(let since, let inProgress, let call) = envelope.request else { continue }
+                let renumbered: UInt64 = call == current ? 1 : 0
+                state.network[index].request = .getEditLogManifest(sinceTxID: since, inProgressOK: inProgress, call: renumbered)
+                if case .manifest(_, let segments, let committed)? = envelope.response {
+                    state.network[index].response = .manifest(call: renumbered, segments: segments, committedTxID: committed)
+                }
+            }
+        }
+    }
+}
+
+extension NameNode {
+    /// Renumbers the current read round to 1 (see `HAProtocol.normalizeCallIDs`).
+    mutating func renumberReadCalls() {
+        if readCalls == 0 { return }
+        readCalls = 1
+        if tail != nil { tail!.call = 1 }
+        if case .catchingUp? = writer?.phase { writer!.phase = .catchingUp(call: 1) }
+    }
+}

@@ -1,0 +1,162 @@
+/// The whole HA system as one state for the checker: the nodes, the network between them, the
+/// operator's failover in progress, and ghost variables that remember what clients were told.
+///
+/// The nodes are the very role types the daemons run; this type only composes them with an
+/// explicit environment (message loss, crashes, pauses, timeouts) — see `HAProtocol` for the
+/// actions. Ghost variables never influence a node; they exist so that properties can speak
+/// about the history (what was acknowledged, what was ever on a quorum, who owned an epoch).
+public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
+    public struct JournalSlot: Hashable, Sendable, Codable {
+        public var node: JournalNode
+        public var up: Bool
+    }
+
+    public enum NameNodeStatus: String, Hashable, Sendable, Codable {
+        case running, paused, down
+    }
+
+    public struct NameNodeSlot: Hashable, Sendable, Codable {
+        public var node: NameNode
+        public var status: NameNodeStatus
+    }
+
+    public enum Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
+        case journalNode(JournalNodeID)
+        case nameNode(NameNodeID)
+
+        public var description: String {
+            switch self {
+            case .journalNode(let id): return "jn\(id + 1)"
+            case .nameNode(let id): return "nn\(id + 1)"
+            }
+        }
+    }
+
+    /// A message in flight. A response carries the request it answers (so that losing it can be
+    /// reported to the sender as that call's failure); `orphaned` marks traffic of a NameNode
+    /// process that has since died, whose answers nobody will read.
+    public struct Envelope: Hashable, Sendable, Codable, CustomStringConvertible {
+        public var from: Endpoint
+        public var to: Endpoint
+        public var request: JournalRequest
+        public var response: JournalResponse?
+        public var orphaned = false
+
+        public var description: String {
+            if let response { return "\(from)→\(to) \(HASystem.describe(response))" }
+            return "\(from)→\(to) \(HASystem.describe(request))"
+        }
+    }
+
+    /// An edit: its txid and the epoch of the writer that wrote it.
+    public struct Edit: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+        public var txid: TxID
+        public var epoch: Epoch
+        public static func < (left: Edit, right: Edit) -> Bool { (left.txid, left.epoch) < (right.txid, right.epoch) }
+        public var description: String { "\(txid)@e\(epoch)" }
+    }
+
+    /// History the properties read; never read by a node.
+    public struct Ghost: Hashable, Sendable, Codable {
+        /// Edits acknowledged to a client, sorted.
+        public var acknowledged: [Edit] = []
+        /// Edits that were ever durable on a majority of JournalNodes at once, sorted.
+        public var chosen: [Edit] = []
+        /// (epoch, NameNode) for every epoch a NameNode established on a quorum.
+        public var epochOwners: [[Int]] = []
+        /// A failover (or a later transition to active) completed after a first active.
+        public var failoverCompleted = false
+        public var activeSeen = false
+        /// A recovery replaced a longer in-progress copy with a shorter one.
+        public var recoveryTruncatedTail = false
+        /// A JournalNode missed a batch and was skipped until the next segment.
+        public var journalNodeSkipped = false
+        /// A NameNode answered a read from a namespace missing an acknowledged edit.
+        public var staleReadServed = false
+    }
+
+    public var journalNodes: [JournalSlot]
+    public var nameNodes: [NameNodeSlot]
+    public var clients: [Client]
+    public var network: [Envelope] = []
+    /// The operator's `haadmin -failover` in progress, with the fencing method it waits for.
+    public var failover: ManualFailover?
+    public var crashes = 0
+    public var pauses = 0
+    public var editsIssued = 0
+    public var ghost = Ghost()
+
+    /// Every node freshly started: JournalNodes formatted and empty, NameNodes standby.
+    public init(configuration: HAConfiguration) {
+        journalNodes = (0..<configuration.journalNodes).map { id in
+            JournalSlot(node: JournalNode(id: id, durable: JournalDurableState(formatted: true),
+                                          mutation: configuration.mutation), up: true)
+        }
+        nameNodes = (0..<configuration.nameNodes).map { id in
+            NameNodeSlot(node: NameNode(id: id, journalCount: configuration.journalNodes,
+                                        mutation: configuration.mutation), status: .running)
+        }
+        clients = (0..<configuration.clients).map { id in
+            Client(id: id, nameNodeCount: configuration.nameNodes, failoversMax: configuration.nameNodes)
+        }
+    }
+
+    /// The NameNodes that serve clients right now (active and running).
+    public var servingNameNodes: [NameNodeID] {
+        nameNodes.indices.filter { nameNodes[$0].status == .running && nameNodes[$0].node.servesClients }
+    }
+
+    /// The highest epoch any JournalNode promised or any NameNode holds.
+    public var highestEpoch: Epoch {
+        let promised = journalNodes.map { $0.node.promisedEpoch }.max() ?? 0
+        let held = nameNodes.map { $0.node.writer?.epoch ?? 0 }.max() ?? 0
+        return max(promised, held)
+    }
+
+    /// The edits a JournalNode holds on disk, by txid.
+    public func edits(onJournalNode id: JournalNodeID) -> [Edit] {
+        var edits: [Edit] = []
+        for segment in journalNodes[id].node.durable.segments where !segment.isEmpty {
+            for txid in segment.start...segment.end { edits.append(Edit(txid: txid, epoch: segment.writerEpoch)) }
+        }
+        return edits
+    }
+
+    static func describe(_ request: JournalRequest) -> String {
+        switch request {
+        case .getJournalState: return "getJournalState"
+        case .newEpoch(let epoch): return "newEpoch(\(epoch))"
+        case .startLogSegment(let info, let txid): return "startLogSegment(e\(info.epoch), \(txid))"
+        case .journal(let info, let segment, let first, let count):
+            return "journal(e\(info.epoch), seg \(segment), txids \(first)-\(first + count - 1)\(committedText(info)))"
+        case .finalizeLogSegment(let info, let start, let end): return "finalizeLogSegment(e\(info.epoch), \(start)-\(end))"
+        case .heartbeat(let info): return "heartbeat(e\(info.epoch))"
+        case .prepareRecovery(let info, let start): return "prepareRecovery(e\(info.epoch), \(start))"
+        case .acceptRecovery(let info, let segment, let writerEpoch, let source):
+            return "acceptRecovery(e\(info.epoch), \(segment)@e\(writerEpoch) from jn\(source + 1))"
+        case .getEditLogManifest(let since, _, _): return "getEditLogManifest(since \(since))"
+        }
+    }
+
+    private static func committedText(_ info: RequestInfo) -> String {
+        info.committedTxID.map { ", committed \($0)" } ?? ""
+    }
+
+    static func describe(_ response: JournalResponse) -> String {
+        switch response {
+        case .journalState(let promised): return "journalState(promised \(promised))"
+        case .newEpochAccepted(let epoch, let last): return "newEpoch ok(e\(epoch), last segment \(last.map(String.init) ?? "none"))"
+        case .segmentStarted(let epoch, let txid): return "startLogSegment ok(e\(epoch), \(txid))"
+        case .written(let epoch, let first, let count): return "journal ok(e\(epoch), \(first)-\(first + count - 1))"
+        case .finalized(let epoch, let start, let end): return "finalize ok(e\(epoch), \(start)-\(end))"
+        case .heartbeatAccepted(let epoch): return "heartbeat ok(e\(epoch))"
+        case .recoveryPrepared(let epoch, let start, let prepared):
+            let segment = prepared.segment.map { "\($0)@e\(prepared.writerEpochOfSegment)" } ?? "no segment"
+            let accepted = prepared.acceptedInEpoch.map { ", accepted in \($0)" } ?? ""
+            return "prepareRecovery ok(e\(epoch), \(start): \(segment)\(accepted), writer e\(prepared.lastWriterEpoch))"
+        case .recoveryAccepted(let epoch, let start): return "acceptRecovery ok(e\(epoch), \(start))"
+        case .manifest(_, let segments, _): return "manifest(\(segments.map(\.description).joined(separator: ", ")))"
+        case .failed(let request, _, let error): return "\(request) failed: \(error)"
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Model
+
+/// The HA checker configurations we ship, and the `key = value` form of any configuration
+/// (command-line options, configuration files, counterexample files all use it).
+public enum HAConfigurations {
+    /// A configuration key, with what it sets.
+    public struct Key: Sendable {
+        public var name: String
+        public var summary: String
+    }
+
+    public static let keys: [Key] = [
+        Key(name: "namenodes", summary: "NameNodes (1-5)"),
+        Key(name: "journalnodes", summary: "JournalNodes (1-7)"),
+        Key(name: "clients", summary: "clients (0-3)"),
+        Key(name: "epochs", summary: "highest epoch a writer may propose"),
+        Key(name: "edits", summary: "client writes in all"),
+        Key(name: "crashes", summary: "crashes (kill -9, torn JournalNode steps) in all"),
+        Key(name: "pauses", summary: "NameNode pauses in all"),
+        Key(name: "in-flight", summary: "messages in flight at once"),
+        Key(name: "loss", summary: "message loss (true/false)"),
+        Key(name: "duplication", summary: "message duplication (true/false)"),
+        Key(name: "reordering", summary: "messages overtaking each other on a link (true/false)"),
+        Key(name: "crash-faults", summary: "crashes and restarts (true/false)"),
+        Key(name: "torn-steps", summary: "JournalNode crashes between durable writes (true/false)"),
+        Key(name: "pause-faults", summary: "active NameNode pauses (true/false)"),
+        Key(name: "fencing-failures", summary: "fencing methods that fail (true/false)"),
+        Key(name: "fencing", summary: "kill (sshfence) or noop (shell(/bin/true))"),
+        Key(name: "mutant", summary: "a seeded bug (qjm check --mutants lists them)"),
+    ]
+
+    /// Why a configuration value was refused: the key and the problem.
+    public struct ValueError: Error, CustomStringConvertible, Equatable {
+        public var description: String
+    }
+
+    /// The shipped configurations, in the order `--list-configs` prints them.
+    public static let shipped: [(name: String, summary: String, configuration: HAConfiguration)] = [
+        ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 2 edits, 1 crash, lossy network; what plain `qjm check` runs",
+         small),
+        ("deep", "like small with 3 edits and 2 crashes", deep),
+        ("three-namenodes", "3 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, 1 crash", threeNameNodes),
+        ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",
+         noFencing),
+    ]
+
+    public static var small: HAConfiguration {
+        var configuration = HAConfiguration()
+        configuration.nameNodes = 2
+        configuration.journalNodes = 3
+        configuration.clients = 1
+        configuration.epochMax = 3
+        configuration.editsMax = 2
+        configuration.crashesMax = 1
+        configuration.faults.messageLoss = true
+        configuration.faults.crashes = true
+        configuration.faults.tornSteps = true
+        return configuration
+    }
+
+    public static var deep: HAConfiguration {
+        var configuration = small
+        configuration.editsMax = 3
+        configuration.crashesMax = 2
+        return configuration
+    }
+
+    public static var threeNameNodes: HAConfiguration {
+        var configuration = small
+        configuration.nameNodes = 3
+        configuration.editsMax = 1
+        return configuration
+    }
+
+    public static var noFencing: HAConfiguration {
+        var configuration = small
+        configuration.fencing = .noop
+        configuration.faults.pauses = true
+        configuration.pausesMax = 1
+        configuration.editsMax = 1
+        configuration.crashesMax = 0
+        configuration.faults.messageLoss = false
+        return configuration
+    }
+
+    public static func shipped(named name: String) -> HAConfiguration? { shipped.first { $0.name == name }?.configuration }
+
+    /// Sets `key` to `value` in `configuration`, or throws naming the key.
+    public static func apply(_ key: String, _ value: String, to configuration: inout HAConfiguration) throws {
+        func integer(_ range: ClosedRange<Int>) throws -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw ValueError(description: "\(key) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(value)'")
+            }
+            return number
+        }
+        func flag() throws -> Bool {
+            switch value {
+            case "true", "yes", "on", "1": return true
+            case "false", "no", "off", "0": return false
+            default: throw ValueError(description: "\(key) must be true or false, not '\(value)'")
+            }
+        }
+        switch key {
+        case "namenodes": configuration.nameNodes = try integer(1...5)
+        case "journalnodes": configuration.journalNodes = try integer(1...7)
+        case "clients": configuration.clients = try integer(0...3)
+        case "epochs": configuration.epochMax = Epoch(try integer(1...10))
+        case "edits": configuration.editsMax = try integer(0...10)
+        case "crashes": configuration.crashesMax = try integer(0...5)
+        case "pauses": configuration.pausesMax = try integer(0...5)
+        case "in-flight": configuration.inFlightMax = try integer(1...64)
+        case "loss": configuration.faults.messageLoss = try flag()
+        case "duplication": configuration.faults.duplication = try flag()
+        case "reordering": configuration.faults.reordering = try flag()
+        case "crash-faults": configuration.faults.crashes = try flag()
+        case "torn-steps": configuration.faults.tornSteps = try flag()
+        case "pause-faults": configuration.faults.pauses = try flag()
+        case "fencing-failures": configuration.faults.fencingFailures = try flag()
+        case "fencing":
+            switch value {
+            case "kill", "sshfence": configuration.fencing = .kill
+            case "noop", "shell(/bin/true)": configuration.fencing = .noop
+            default: throw ValueError(description: "fencing must be kill or noop, not '\(value)'")
+            }
+        case "mutant":
+            if value == "none" {
+                configuration.mutation = nil
+            } else {
+                guard let mutation = Mutation(rawValue: value) else {
+                    throw ValueError(description: "unknown mutant '\(value)' (known: \(Mutation.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                configuration.mutation = mutation
+            }
+        default:
+            throw ValueError(description: "unknown HA configuration key '\(key)'")
+        }
+    }
+
+    /// Every key of `configuration`, as `apply` reads them back.
+    public static func parameters(of configuration: HAConfiguration, name: String) -> [ModelParameter] {
+        let faults = configuration.faults
+        return [
+            ModelParameter("config", name),
+            ModelParameter("namenodes", String(configuration.nameNodes)),
+            ModelParameter("journalnodes", String(configuration.journalNodes)),
+            ModelParameter("clients", String(configuration.clients)),
+            ModelParameter("epochs", String(configuration.epochMax)),
+            ModelParameter("edits", String(configuration.editsMax)),
+            ModelParameter("crashes", String(configuration.crashesMax)),
+            ModelParameter("pauses", String(configuration.pausesMax)),
+            ModelParameter("in-flight", String(configuration.inFlightMax)),
+            ModelParameter("loss", String(faults.messageLoss)),
+            ModelParameter("duplication", String(faults.duplication)),
+            ModelParameter("reordering", String(faults.reordering)),
+            ModelParameter("crash-faults", String(faults.crashes)),
+            ModelParameter("torn-steps", String(faults.tornSteps)),
+            ModelParameter("pause-faults", String(faults.pauses)),
+            ModelParameter("fencing-failures", String(faults.fencingFailures)),
+            ModelParameter("fencing", configuration.fencing == .kill ? "kill" : "noop"),
+            ModelParameter("mutant", configuration.mutation?.rawValue ?? "none"),
+        ]
+    }
+
+    /// The configuration `parameters` describe (as written by `parameters(of:name:)`).
+    public static func configuration(from parameters: [ModelParameter]) throws -> (HAConfiguration, String) {
+        var name = "custom"
+        var configuration = HAConfiguration()
+        for parameter in parameters {
+            if parameter.name == "config" {
+                name = parameter.value
+                if let shipped = shipped(named: parameter.value) { configuration = shipped }
+                continue
+            }
+            try apply(parameter.name, parameter.value, to: &configuration)
+        }
+        if let problem = configuration.validationError() { throw ValueError(description: problem) }
+        return (configuration, name)
+    }
+}

@@ -1,0 +1,176 @@
+import Model
+
+/// The named properties of the HA protocol. Each says why it matters for HDFS; the mutant
+/// catalogue (`Mutation`) shows each one has teeth.
+public enum HAProperties {
+    public static let all: [Property<HASpec>] = safety + reachability + liveness
+
+    public static let safety: [Property<HASpec>] = [
+        .transition("PromisedEpochNeverDecreases", rationale: """
+            A JournalNode's promise (last-promised-epoch) is what fences old writers: if it ever went \
+            down, across a step or a crash and restart, a deposed writer could write again.
+            """) { _, before, _, after in
+            zip(before.journalNodes, after.journalNodes).allSatisfy { $0.node.promisedEpoch <= $1.node.promisedEpoch }
+        },
+        .transition("NoStaleEpochAccepted", rationale: """
+            A JournalNode changes its log only for a request whose epoch is at least its promise: \
+            newEpoch on a quorum is how a new writer shuts every older one out.
+            """) { model, before, action, after in
+            guard let (id, request) = HAProperties.journalRequest(of: action), let epoch = request.epoch else { return true }
+            guard before.edits(onJournalNode: id) != after.edits(onJournalNode: id) else { return true }
+            return epoch >= before.journalNodes[id].node.promisedEpoch
+        },
+        .always("EpochsAreUnique", rationale: """
+            Two NameNodes never establish the same epoch: one writer per epoch is what makes \
+            (txid, epoch) name one edit, and a quorum intersection makes it so.
+            """) { _, state in
+            let epochs = state.ghost.epochOwners.map { $0[0] }
+            return Set(epochs).count == epochs.count
+        },
+        .always("CommittedEditsAgree", rationale: """
+            No two different edits are ever on a majority of JournalNodes with the same txid: the \
+            journal is one log, whatever the failures.
+            """) { _, state in
+            zip(state.ghost.chosen, state.ghost.chosen.dropFirst()).allSatisfy { $0.txid != $1.txid }
+        },
+        .always("AcknowledgedEditsAreDurable", rationale: """
+            A client is told its write succeeded only once a majority of JournalNodes has it on disk.
+            """) { _, state in
+            state.ghost.acknowledged.allSatisfy { state.ghost.chosen.contains($0) }
+        },
+        .transition("AcknowledgedEditsSurvive", rationale: """
+            An edit acknowledged to a client is in the namespace of every NameNode that becomes \
+            active afterwards: failover never loses an acknowledged edit.
+            """) { _, before, _, after in
+            HAProperties.newActives(before, after).allSatisfy { node in
+                HAProperties.holds(after.ghost.acknowledged, in: node.applied)
+            }
+        },
+        .transition("ActiveHasCaughtUp", rationale: """
+            A NameNode becomes active only after applying every edit that is (or ever was) on a \
+            majority of JournalNodes: catch-up during failover is complete.
+            """) { _, before, _, after in
+            HAProperties.newActives(before, after).allSatisfy { node in
+                HAProperties.holds(after.ghost.chosen, in: node.applied)
+            }
+        },
+        .always("LogMatching", rationale: """
+            If two JournalNodes hold the same txid written in the same epoch, they agree on every \
+            earlier txid both hold: logs never fork silently.
+            """) { _, state in
+            let logs = state.journalNodes.indices.map { HAProperties.log(state.edits(onJournalNode: $0)) }
+            for left in logs.indices {
+                for right in logs.indices where right > left {
+                    var matchedUpTo = 0
+                    for index in 0..<min(logs[left].count, logs[right].count)
+                        where logs[left][index] != nil && logs[left][index] == logs[right][index] {
+                        matchedUpTo = index
+                    }
+                    for index in 0..<matchedUpTo where logs[left][index] != nil && logs[right][index] != nil
+                        && logs[left][index] != logs[right][index] {
+                        return false
+                    }
+                }
+            }
+            return true
+        },
+        .always("FinalizedSegmentsAgree", rationale: """
+            A finalized segment is decided: two JournalNodes that finalized the segment starting at \
+            the same txid hold the same edits in it.
+            """) { _, state in
+            var finalized: [Segment] = []
+            for slot in state.journalNodes { finalized += slot.node.durable.segments.filter(\.finalized) }
+            for (index, segment) in finalized.enumerated() {
+                for other in finalized[(index + 1)...] where other.start == segment.start
+                    && (other.end != segment.end || other.writerEpoch != segment.writerEpoch) {
+                    return false
+                }
+            }
+            return true
+        },
+        .transition("RecoveryNeverDropsCommitted", rationale: """
+            The value a recovering writer proposes for the last segment keeps every edit that was \
+            on a majority: recovery truncates only uncommitted tails.
+            """) { _, before, _, after in
+            for (old, new) in zip(before.nameNodes, after.nameNodes) {
+                guard case .acceptingRecovery(let segment, let writerEpoch)? = new.node.writer?.phase,
+                      old.node.writer?.phase != new.node.writer?.phase else { continue }
+                for edit in after.ghost.chosen where edit.txid >= segment.start {
+                    if edit.txid > segment.end || edit.epoch != writerEpoch { return false }
+                }
+            }
+            return true
+        },
+        .always("NoStaleReads", rationale: """
+            No NameNode that serves clients misses an acknowledged write, so no read can be stale: \
+            the old active of a failover is fenced before the new one acknowledges anything.
+            """) { _, state in
+            state.nameNodes.allSatisfy { slot in
+                slot.status != .running || !slot.node.servesClients
+                    || HAProperties.holds(state.ghost.acknowledged, in: slot.node.applied)
+            }
+        },
+        .always("AtMostOneActiveServes", rationale: """
+            At most one running NameNode is in the active state. It holds only with effective \
+            fencing: with shell(/bin/true), a paused old active resumes as active beside the new one \
+            (the split brain the HDFS HA guide warns about).
+            """) { _, state in
+            state.nameNodes.filter { $0.status == .running && $0.node.state == .active }.count <= 1
+        },
+    ]
+
+    public static let reachability: [Property<HASpec>] = [
+        .sometimes("EditAcknowledged") { _, state in !state.ghost.acknowledged.isEmpty },
+        .sometimes("FailoverCompleted") { _, state in state.ghost.failoverCompleted },
+        .sometimes("AcknowledgedEditSurvivesFailover") { _, state in
+            state.ghost.failoverCompleted && !state.ghost.acknowledged.isEmpty
+                && state.nameNodes.contains { $0.node.state == .active && $0.status == .running }
+        },
+        .sometimes("RecoveryTruncatesUncommittedTail") { _, state in state.ghost.recoveryTruncatedTail },
+        .sometimes("JournalNodeSkippedUntilNextSegment") { _, state in state.ghost.journalNodeSkipped },
+        .sometimes("TwoEpochsEstablished") { _, state in state.ghost.epochOwners.count >= 2 },
+        .sometimes("StandbyTailedEdits") { _, state in
+            state.nameNodes.contains { $0.node.state == .standby && $0.node.writer == nil && !$0.node.applied.isEmpty }
+        },
+    ]
+
+    public static let liveness: [Property<HASpec>] = [
+        .eventuallyReachable("ServingActiveReachable", rationale: """
+            From every reachable state, once faults stop (no more losses, crashes, pauses or \
+            failed fencing), the operator and the nodes can bring the system to a serving active.
+            """, along: { _, action in !action.isFault }) { _, state in
+            state.nameNodes.contains { $0.status == .running && $0.node.servesClients }
+        },
+    ]
+
+    // MARK: - Helpers
+
+    /// The JournalNode and request an action delivers, if it delivers one to a JournalNode.
+    static func journalRequest(of action: HAAction) -> (JournalNodeID, JournalRequest)? {
+        switch action {
+        case .deliver(_, let envelope), .deliverAndCrash(_, let envelope, _):
+            guard envelope.response == nil, case .journalNode(let id) = envelope.to else { return nil }
+            return (id, envelope.request)
+        default:
+            return nil
+        }
+    }
+
+    /// NameNodes that became active in the step.
+    static func newActives(_ before: HASystem, _ after: HASystem) -> [NameNode] {
+        zip(before.nameNodes, after.nameNodes).compactMap { old, new in
+            old.node.state != .active && new.node.state == .active ? new.node : nil
+        }
+    }
+
+    static func holds(_ edits: [HASystem.Edit], in applied: [Epoch]) -> Bool {
+        edits.allSatisfy { Int($0.txid) <= applied.count && applied[Int($0.txid) - 1] == $0.epoch }
+    }
+
+    /// `log[t - 1]`: the epoch of txid `t`, or nil where the JournalNode lacks it.
+    static func log(_ edits: [HASystem.Edit]) -> [Epoch?] {
+        var log: [Epoch?] = Array(repeating: nil, count: Int(edits.map(\.txid).max() ?? 0))
+        for edit in edits { log[Int(edit.txid) - 1] = edit.epoch }
+        return log
+    }
+}

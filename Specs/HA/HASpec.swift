@@ -1,0 +1,41 @@
+import Model
+
+/// The HA protocol as a checkable model: `HAProtocol`'s transitions with the properties of
+/// `HAProperties`, under one `HAConfiguration`.
+public struct HASpec: CheckableModel {
+    public typealias State = HASystem
+    public typealias Action = HAAction
+
+    public let configuration: HAConfiguration
+    /// The configuration's name (`small`, `no-fencing`, ...) for reports.
+    public let configurationName: String
+    let transitions: HAProtocol
+
+    public init(configuration: HAConfiguration, name: String) {
+        self.configuration = configuration
+        configurationName = name
+        transitions = HAProtocol(configuration: configuration)
+    }
+
+    public var name: String { "ha" }
+
+    public var parameters: [ModelParameter] {
+        HAConfigurations.parameters(of: configuration, name: configurationName)
+    }
+
+    public func initialStates() -> [HASystem] { [transitions.initialState] }
+
+    public func actions(_ state: HASystem, into actions: inout [HAAction]) { transitions.actions(state, into: &actions) }
+
+    public func nextState(_ state: HASystem, _ action: HAAction) -> HASystem? { transitions.nextState(state, action) }
+
+    public func withinBoundary(_ state: HASystem) -> Bool { transitions.withinBoundary(state) }
+
+    public var properties: [Property<HASpec>] { HAProperties.all }
+
+    public var actionKindNames: [String] { HAAction.kindNames }
+
+    public func actionKind(_ action: HAAction) -> Int { action.kind }
+
+    public func fields(of state: HASystem) -> [StateField] { HAStateFields.fields(of: state) }
+}
