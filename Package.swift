@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "qjm", targets: ["qjm"]),
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Checker", targets: ["Checker"]),
+        .library(name: "Specs", targets: ["Specs"]),
     ],
     targets: [
         .target(name: "Model", path: "Model", exclude: ["README.md", "Coordination/README.md"], swiftSettings: optimised),

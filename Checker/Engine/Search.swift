@@ -219,11 +219,20 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
             model.actions(state, into: &actions)
             precondition(actions.count < 1 << 24, "a state enables more than 2^24 actions")
             var successors = 0
+            var truncated = false
             for actionIndex in 0..<actions.count {
                 let action = actions[actionIndex]
                 guard let successor = model.nextState(state, action) else { continue }
                 successors += 1
-                guard model.withinBoundary(successor) else { continue }
+                guard model.withinBoundary(successor) else {
+                    // Liveness cannot judge a future that leaves the explored region: a state with a
+                    // successor beyond the boundary counts as able to reach every goal.
+                    if !truncated {
+                        truncated = true
+                        for property in liveness { output.goalIndices[property].append(index) }
+                    }
+                    continue
+                }
                 let kind = classifies ? model.actionKind(action) : 0
                 output.generated += 1
                 output.fired[kind] += 1

@@ -34,7 +34,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
     public let id: JournalNodeID
     public let mutation: Mutation?
     public private(set) var durable: JournalDurableState
-    public private(set) var volatile = Volatile()
+    public internal(set) var volatile = Volatile()
 
     /// A JournalNode starting (or restarting after a crash) from what is on disk.
     public init(id: JournalNodeID, durable: JournalDurableState, mutation: Mutation? = nil) {

@@ -44,6 +44,8 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
     public var faults = Faults()
     public var fencing = Fencing.kill
     public var mutation: Mutation?
+    /// Explore one representative per renaming of JournalNodes.
+    public var symmetry = true
 
     public init() {}
 

@@ -215,6 +215,7 @@ public struct HAProtocol: Sendable {
         updateChosen(&next)
         normalizeCallIDs(&next)
         discardIgnoredResponses(&next)
+        next.normalizeNetworkOrder()
         return next
     }
 
@@ -287,8 +288,18 @@ public struct HAProtocol: Sendable {
     func stepNameNode(_ id: NameNodeID, _ input: NameNode.Input, in state: inout HASystem) {
         guard state.nameNodes[id].status == .running else { return }
         let wasActive = state.nameNodes[id].node.state == .active
+        let hadWriter = state.nameNodes[id].node.writer != nil
         let effects = state.nameNodes[id].node.step(input)
         let node = state.nameNodes[id].node
+        if hadWriter && node.writer == nil {
+            // The writer's calls still in flight belong to an attempt that is over: their answers
+            // will be matched to calls nobody waits for (the JournalNodes still handle them).
+            for index in state.network.indices where state.network[index].from == .nameNode(id)
+                && state.network[index].request.epoch != nil || state.network[index].request == .getJournalState
+                && state.network[index].from == .nameNode(id) {
+                state.network[index].orphaned = true
+            }
+        }
         if let epoch = node.establishedEpoch, !state.ghost.epochOwners.contains([Int(epoch), id]) {
             state.ghost.epochOwners.append([Int(epoch), id])
             state.ghost.epochOwners.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }

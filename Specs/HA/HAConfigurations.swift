@@ -27,6 +27,7 @@ public enum HAConfigurations {
         Key(name: "fencing-failures", summary: "fencing methods that fail (true/false)"),
         Key(name: "fencing", summary: "kill (sshfence) or noop (shell(/bin/true))"),
         Key(name: "mutant", summary: "a seeded bug (qjm check --mutants lists them)"),
+        Key(name: "symmetry", summary: "explore one representative per renaming of JournalNodes (true/false)"),
     ]
 
     /// Why a configuration value was refused: the key and the problem.
@@ -122,6 +123,7 @@ public enum HAConfigurations {
             case "noop", "shell(/bin/true)": configuration.fencing = .noop
             default: throw ValueError(description: "fencing must be kill or noop, not '\(value)'")
             }
+        case "symmetry": configuration.symmetry = try flag()
         case "mutant":
             if value == "none" {
                 configuration.mutation = nil
@@ -158,6 +160,7 @@ public enum HAConfigurations {
             ModelParameter("fencing-failures", String(faults.fencingFailures)),
             ModelParameter("fencing", configuration.fencing == .kill ? "kill" : "noop"),
             ModelParameter("mutant", configuration.mutation?.rawValue ?? "none"),
+            ModelParameter("symmetry", String(configuration.symmetry)),
         ]
     }
 

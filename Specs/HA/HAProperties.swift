@@ -137,7 +137,9 @@ public enum HAProperties {
     public static let liveness: [Property<HASpec>] = [
         .eventuallyReachable("ServingActiveReachable", rationale: """
             From every reachable state, once faults stop (no more losses, crashes, pauses or \
-            failed fencing), the operator and the nodes can bring the system to a serving active.
+            failed fencing), the operator and the nodes can bring the system to a serving active. \
+            (The checker counts a state whose future leaves the bounds, e.g. needs a fourth epoch, \
+            as able to reach it: the bound, not the protocol, stops it there.)
             """, along: { _, action in !action.isFault }) { _, state in
             state.nameNodes.contains { $0.status == .running && $0.node.servesClients }
         },

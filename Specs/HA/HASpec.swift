@@ -31,6 +31,10 @@ public struct HASpec: CheckableModel {
 
     public func withinBoundary(_ state: HASystem) -> Bool { transitions.withinBoundary(state) }
 
+    public var hasSymmetry: Bool { configuration.symmetry }
+
+    public func canonicalize(_ state: HASystem) -> HASystem { state.canonicalizingJournalNodes() }
+
     public var properties: [Property<HASpec>] { HAProperties.all }
 
     public var actionKindNames: [String] { HAAction.kindNames }

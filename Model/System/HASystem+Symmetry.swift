@@ -1,0 +1,101 @@
+/// JournalNodes are interchangeable: renaming them maps behaviours to behaviours, so the checker
+/// may explore one representative of each class of renamed states.
+///
+/// The representative orders JournalNodes by their own state (ties keep their order); every
+/// reference to a JournalNode (messages, a writer's replies and skipped set, a standby's tail
+/// round, an acceptRecovery's source) is renamed with them. One caveat, documented in
+/// Specs/README.md: where the protocol breaks a tie by JournalNode index (the first of equally
+/// good recovery responses, the first manifest listing a segment), renaming can change which of
+/// two equally ranked copies is used; the copies are identical unless the log has already forked,
+/// which LogMatching and FinalizedSegmentsAgree would report first.
+extension HASystem {
+    /// The representative of this state's class under renaming of JournalNodes.
+    public func canonicalizingJournalNodes() -> HASystem {
+        var keys: [(key: UInt64, index: Int)] = []
+        for (index, slot) in journalNodes.enumerated() {
+            var hasher = FingerprintHasher()
+            hasher.combine(flag: slot.up)
+            slot.node.feed(&hasher)
+            keys.append((hasher.finalize(), index))
+        }
+        keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
+        let order = keys.map(\.index)
+        if order == Array(journalNodes.indices) { return self }
+        return renamingJournalNodes(order)
+    }
+
+    /// The same state with JournalNode `order[i]` renamed to `i`.
+    func renamingJournalNodes(_ order: [JournalNodeID]) -> HASystem {
+        var newName = [JournalNodeID](repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { newName[old] = new }
+        var renamed = self
+        renamed.journalNodes = order.enumerated().map { new, old in
+            JournalSlot(node: journalNodes[old].node.renamed(to: new), up: journalNodes[old].up)
+        }
+        for index in renamed.network.indices {
+            renamed.network[index] = renamed.network[index].renamingJournalNodes(newName)
+        }
+        renamed.normalizeNetworkOrder()
+        for index in renamed.nameNodes.indices {
+            renamed.nameNodes[index].node.renameJournalNodes(order)
+        }
+        return renamed
+    }
+
+    /// Orders in-flight messages by link, keeping each link's order: only a link's order matters.
+    mutating func normalizeNetworkOrder() {
+        let keyed = network.enumerated().map { (key: Self.linkKey($0.element), position: $0.offset, envelope: $0.element) }
+        network = keyed.sorted { ($0.key, $0.position) < ($1.key, $1.position) }.map(\.envelope)
+    }
+
+    private static func linkKey(_ envelope: Envelope) -> Int {
+        func code(_ endpoint: Endpoint) -> Int {
+            switch endpoint {
+            case .journalNode(let id): return id
+            case .nameNode(let id): return 100 + id
+            }
+        }
+        return code(envelope.from) * 1000 + code(envelope.to)
+    }
+}
+
+extension HASystem.Envelope {
+    func renamingJournalNodes(_ newName: [JournalNodeID]) -> HASystem.Envelope {
+        func rename(_ endpoint: HASystem.Endpoint) -> HASystem.Endpoint {
+            if case .journalNode(let id) = endpoint { return .journalNode(newName[id]) }
+            return endpoint
+        }
+        var renamed = self
+        renamed.from = rename(from)
+        renamed.to = rename(to)
+        if case .acceptRecovery(let info, let segment, let writerEpoch, let source) = request {
+            renamed.request = .acceptRecovery(info, segment: segment, writerEpoch: writerEpoch, source: newName[source])
+        }
+        return renamed
+    }
+}
+
+extension JournalNode {
+    /// The same JournalNode (durable and volatile state) under another index.
+    func renamed(to id: JournalNodeID) -> JournalNode {
+        var renamed = JournalNode(id: id, durable: durable, mutation: mutation)
+        renamed.volatile = volatile
+        return renamed
+    }
+}
+
+extension NameNode {
+    /// Reorders everything kept per JournalNode: entry `i` becomes old entry `order[i]`.
+    mutating func renameJournalNodes(_ order: [JournalNodeID]) {
+        if var current = writer {
+            current.replies = order.map { current.replies[$0] }
+            current.outOfSync = order.map { current.outOfSync[$0] }
+            writer = current
+        }
+        if var round = tail {
+            round.manifests = order.map { round.manifests[$0] }
+            round.failures = order.map { round.failures[$0] }
+            tail = round
+        }
+    }
+}
