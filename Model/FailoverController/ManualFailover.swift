@@ -122,7 +122,7 @@ public struct ManualFailover: Hashable, Sendable, Codable {
             return finish(false, "Unable to fence \(from). Fencing failed.")
         case (.activating, .transitionResult(let node, let failure)) where node == to:
             guard let failure else { return finish(true, "Failover from \(from) to \(to) successful") }
-            if fenced || isFailback { return finish(false, "Unable to failover to \(to): \(failure)") }
+            if fenced || isFailback { return finish(false, "Unable to failover to \(to)", cause: failure) }
             // Fail back: the old active was only made standby, so it can take over again.
             let (inner, effects) = ManualFailover.failbackRun(from: to, to: from, fencingMethods: fencingMethods)
             failback = [inner]
@@ -136,9 +136,10 @@ public struct ManualFailover: Hashable, Sendable, Codable {
     private static func failbackRun(from: NameNodeID, to: NameNodeID, fencingMethods: Int) -> (ManualFailover, [Effect]) {
         var run = ManualFailover(from: from, to: to, forceFence: true, forceActive: true, fencingMethods: fencingMethods,
                                  isFailback: true, mutation: nil)
-        // The fail-back skips the standby check of its target (forceActive) and fences with force.
-        run.phase = .gracefulFence
-        return (run, [.transitionToStandby(from)])
+        // The fail-back is a whole failover(to, from, forceFence, forceActive): it checks its
+        // target first, and --forceactive only waives readiness.
+        run.phase = .checkingTarget
+        return (run, [.getServiceStatus(to)])
     }
 
     private mutating func stepFailback(_ input: Input) -> [Effect] {
@@ -166,8 +167,10 @@ public struct ManualFailover: Hashable, Sendable, Codable {
         return effects + [.transitionToActive(to, forced: forceActive)]
     }
 
-    private mutating func finish(_ success: Bool, _ message: String) -> [Effect] {
+    private mutating func finish(_ success: Bool, _ message: String, cause: String? = nil) -> [Effect] {
         phase = .finished
-        return [.finished(success: success, message: message)]
+        // Upstream attaches the cause to the exception; the message itself stays as it is.
+        let logged: [Effect] = cause.map { [.log("Caused by: \($0)")] } ?? []
+        return logged + [.finished(success: success, message: message)]
     }
 }

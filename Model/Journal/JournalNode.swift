@@ -33,6 +33,8 @@ public struct JournalNode: Hashable, Sendable, Codable {
 
     public let id: JournalNodeID
     public let mutation: Mutation?
+    /// Whether the request being handled came in below the promise (read by the mutation only).
+    private var staleRequest = false
     public private(set) var durable: JournalDurableState
     public internal(set) var volatile = Volatile()
 
@@ -58,7 +60,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
         do {
             response = try handle(request, effects: &effects)
         } catch let refusal as Refusal {
-            response = .failed(request: request.name, epoch: request.epoch, error: refusal.error)
+            response = .failed(request: request.name, epoch: request.epoch, subject: request.subject, error: refusal.error)
         } catch {
             fatalError("Internal inconsistency: unexpected error \(error)")
         }
@@ -72,13 +74,10 @@ public struct JournalNode: Hashable, Sendable, Codable {
     }
 
     private mutating func handle(_ request: JournalRequest, effects: inout [Effect]) throws -> JournalResponse {
-        switch request {
-        case .getEditLogManifest(let since, let inProgressOK, let call):
-            return manifest(since: since, inProgressOK: inProgressOK, call: call)
-        default:
-            break
-        }
         guard durable.formatted else { throw Refusal(error: .notFormatted) }
+        if case .getEditLogManifest(let since, let inProgressOK, let call) = request {
+            return manifest(since: since, inProgressOK: inProgressOK, call: call)
+        }
         switch request {
         case .getJournalState:
             return .journalState(lastPromisedEpoch: promisedEpoch)
@@ -128,6 +127,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
     /// `checkRequest`: a lower epoch is refused, a higher one silently raises the promise, and the
     /// committed txid the writer carries never moves backward.
     private mutating func checkRequest(_ info: RequestInfo, _ effects: inout [Effect]) throws {
+        staleRequest = info.epoch < promisedEpoch
         if info.epoch < promisedEpoch && mutation != .staleEpochAccepted {
             throw Refusal(error: .epochLessThanPromised(epoch: info.epoch, promised: promisedEpoch))
         }
@@ -142,7 +142,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
 
     private mutating func checkWriteRequest(_ info: RequestInfo, _ effects: inout [Effect]) throws {
         try checkRequest(info, &effects)
-        if info.epoch != durable.writerEpoch && mutation != .staleEpochAccepted {
+        if info.epoch != durable.writerEpoch && !(mutation == .staleEpochAccepted && staleRequest) {
             throw Refusal(error: .notWriterEpoch(epoch: info.epoch, writerEpoch: durable.writerEpoch))
         }
     }
@@ -207,7 +207,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
             }
         } else {
             if checksLength && segment.end != end {
-                throw Refusal(error: .finalizeLength(start: start, end: end, written: segment.end))
+                throw Refusal(error: .finalizeOnDiskLength(start: start, end: end, onDisk: segment.end))
             }
             write(.finalizeSegment(start: start, end: end), &effects)
         }

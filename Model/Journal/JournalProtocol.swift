@@ -102,6 +102,19 @@ public enum JournalRequest: Hashable, Sendable, Codable {
         }
     }
 
+    /// The txid that tells this call from others of its kind in one epoch: the batch's first
+    /// txid, the segment started, finalized or recovered.
+    public var subject: TxID? {
+        switch self {
+        case .getJournalState, .newEpoch, .heartbeat, .getEditLogManifest: return nil
+        case .startLogSegment(_, let txid): return txid
+        case .journal(_, _, let first, _): return first
+        case .finalizeLogSegment(_, let start, _): return start
+        case .prepareRecovery(_, let start): return start
+        case .acceptRecovery(_, let segment, _, _): return segment.start
+        }
+    }
+
     /// The epoch the request was sent in, if it carries one.
     public var epoch: Epoch? {
         switch self {
@@ -146,8 +159,9 @@ public enum JournalResponse: Hashable, Sendable, Codable {
     case recoveryPrepared(epoch: Epoch, segmentStart: TxID, PrepareRecoveryResponse)
     case recoveryAccepted(epoch: Epoch, segmentStart: TxID)
     case manifest(call: UInt64, segments: [Segment], committedTxID: TxID?)
-    /// The request failed; `request` is the request's name and epoch, `error` says why.
-    case failed(request: String, epoch: Epoch?, error: JournalError)
+    /// The request failed; `request`, `epoch` and `subject` identify the call (see
+    /// `JournalRequest.subject`), `error` says why.
+    case failed(request: String, epoch: Epoch?, subject: TxID?, error: JournalError)
 }
 
 /// Why a JournalNode refused a request, with the upstream exception texts.
@@ -163,6 +177,7 @@ public enum JournalError: Hashable, Sendable, Codable, CustomStringConvertible {
     case finalizedSegmentExists(start: TxID)
     case segmentHasTransactions(start: TxID)
     case finalizeLength(start: TxID, end: TxID, written: TxID)
+    case finalizeOnDiskLength(start: TxID, end: TxID, onDisk: TxID)
     case noLogToFinalize(start: TxID)
     case refinalizeDifferentEnd(start: TxID, end: TxID, existingEnd: TxID)
     case badRecoveryState(segment: SegmentState)
@@ -192,6 +207,8 @@ public enum JournalError: Hashable, Sendable, Codable, CustomStringConvertible {
             return "The log file edits_inprogress_\(start) seems to contain valid transactions"
         case .finalizeLength(let start, let end, let written):
             return "Trying to finalize in-progress log segment \(start) to end at txid \(end) but only written up to txid \(written)"
+        case .finalizeOnDiskLength(let start, let end, let onDisk):
+            return "Trying to finalize in-progress log segment \(start) to end at txid \(end) but log edits_inprogress_\(start) on disk only contains up to txid \(onDisk)"
         case .noLogToFinalize(let start): return "No log file to finalize at transaction ID \(start)"
         case .refinalizeDifferentEnd(let start, let end, let existingEnd):
             return "Trying to re-finalize already finalized log edits_\(start)-\(existingEnd) with different endTxId \(end)"

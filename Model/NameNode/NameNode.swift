@@ -177,6 +177,8 @@ public struct NameNode: Hashable, Sendable, Codable {
 
     private mutating func transitionToActive(_ effects: inout [Effect]) {
         if state == .active {
+            // Transitions are serialized upstream: one that arrives while stepping down waits it out.
+            if writer?.steppingDown ?? false { return }
             effects.append(.transitionResult(.active, failure: nil))
             return
         }

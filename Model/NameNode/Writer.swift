@@ -89,8 +89,8 @@ extension NameNode {
             handleTail(journalNode, event, &effects)
             return
         }
-        if case .writing = writer!.phase, case .response(.failed(let request, let epoch, _)) = event,
-           request == "startLogSegment", epoch == writer!.epoch {
+        if case .writing = writer!.phase, case .response(.failed(let request, let epoch, let subject, _)) = event,
+           request == "startLogSegment", epoch == writer!.epoch, subject == writer!.segmentStart {
             writer!.outOfSync[journalNode] = true  // a late failure to start the segment
             return
         }
@@ -129,9 +129,11 @@ extension NameNode {
         let epoch = current.epoch
         // A failure names its request and epoch; a lost request is matched on its fields.
         var failedRequest: String?
-        if case .response(.failed(let name, let failedEpoch, _)) = event {
+        var failedSubject: TxID?
+        if case .response(.failed(let name, let failedEpoch, let subject, _)) = event {
             guard failedEpoch == nil || failedEpoch == epoch || name == "getJournalState" else { return nil }
             failedRequest = name
+            failedSubject = subject
         }
         switch current.phase {
         case .gettingJournalState:
@@ -149,7 +151,7 @@ extension NameNode {
                answered == epoch, segmentStart == start {
                 return .prepared(prepared)
             }
-            if failedRequest == "prepareRecovery" { return .failed }
+            if failedRequest == "prepareRecovery" && failedSubject == start { return .failed }
             if case .unreachable(.prepareRecovery(let info, let requested)) = event, info.epoch == epoch, requested == start {
                 return .failed
             }
@@ -157,14 +159,14 @@ extension NameNode {
             if case .response(.recoveryAccepted(let answered, let start)) = event, answered == epoch, start == segment.start {
                 return .done
             }
-            if failedRequest == "acceptRecovery" { return .failed }
+            if failedRequest == "acceptRecovery" && failedSubject == segment.start { return .failed }
             if case .unreachable(.acceptRecovery(let info, let accepted, _, _)) = event, info.epoch == epoch, accepted == segment {
                 return .failed
             }
         case .finalizingRecovery(let segment):
-            return finalizeReply(event, failedRequest, start: segment.start, end: segment.end)
+            return finalizeReply(event, failedSubject == segment.start ? failedRequest : nil, start: segment.start, end: segment.end)
         case .finalizingSegment(let start, let end):
-            return finalizeReply(event, failedRequest, start: start, end: end)
+            return finalizeReply(event, failedSubject == start ? failedRequest : nil, start: start, end: end)
         case .catchingUp(let call):
             if case .response(.manifest(let answered, let segments, _)) = event, answered == call { return .manifest(segments) }
             if case .unreachable(.getEditLogManifest(_, _, let requested)) = event, requested == call { return .failed }
@@ -172,7 +174,7 @@ extension NameNode {
             if case .response(.segmentStarted(let answered, let started)) = event, answered == epoch, started == txid {
                 return .done
             }
-            if failedRequest == "startLogSegment" { return .failed }
+            if failedRequest == "startLogSegment" && failedSubject == txid { return .failed }
             if case .unreachable(.startLogSegment(let info, let requested)) = event, info.epoch == epoch, requested == txid {
                 return .failed
             }
@@ -182,7 +184,7 @@ extension NameNode {
                first == batch.first, count == batch.count {
                 return .done
             }
-            if failedRequest == "journal" { return .failed }
+            if failedRequest == "journal" && failedSubject == batch.first { return .failed }
             if case .unreachable(.journal(let info, _, let first, _)) = event, info.epoch == epoch, first == batch.first {
                 return .failed
             }
@@ -253,14 +255,16 @@ extension NameNode {
             guard let batch = current.inFlight else { return }
             writer!.committed = batch.last
             writer!.inFlight = nil
+            writer!.clearReplies()  // late answers for this batch are ignored from now on
             for (offset, client) in batch.clients.enumerated() {
                 effects.append(.replyClient(client, .written(txid: batch.first + TxID(offset))))
             }
             continueWriting(&effects)
         case .finalizingSegment(_, let end):
-            if current.steppingDown {
+            if current.steppingDown && current.waiting.isEmpty {
                 becomeStandby(&effects)
             } else {
+                // Writes taken during the roll are synced in the next segment before stepping down.
                 startSegment(end + 1, &effects)
             }
         }

@@ -287,7 +287,6 @@ public struct HAProtocol: Sendable {
 
     func stepNameNode(_ id: NameNodeID, _ input: NameNode.Input, in state: inout HASystem) {
         guard state.nameNodes[id].status == .running else { return }
-        let wasActive = state.nameNodes[id].node.state == .active
         let hadWriter = state.nameNodes[id].node.writer != nil
         let effects = state.nameNodes[id].node.step(input)
         let node = state.nameNodes[id].node
@@ -304,22 +303,11 @@ public struct HAProtocol: Sendable {
             state.ghost.epochOwners.append([Int(epoch), id])
             state.ghost.epochOwners.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }
         }
-        if !wasActive && node.state == .active {
-            if state.ghost.activeSeen { state.ghost.failoverCompleted = true }
-            state.ghost.activeSeen = true
-        }
-        if let writer = node.writer, writer.outOfSync.contains(true) { state.ghost.journalNodeSkipped = true }
         for effect in effects {
             switch effect {
             case .send(let journalNode, let request):
                 state.network.append(HASystem.Envelope(from: .nameNode(id), to: .journalNode(journalNode), request: request))
             case .replyClient(let client, let result):
-                if case .read = result {
-                    let seesAll = state.ghost.acknowledged.allSatisfy { edit in
-                        Int(edit.txid) <= node.applied.count && node.applied[Int(edit.txid) - 1] == edit.epoch
-                    }
-                    if !seesAll { state.ghost.staleReadServed = true }
-                }
                 if case .written(let txid) = result {
                     let edit = HASystem.Edit(txid: txid, epoch: node.applied[Int(txid) - 1])
                     if !state.ghost.acknowledged.contains(edit) {

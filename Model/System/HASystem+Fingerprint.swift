@@ -49,12 +49,7 @@ extension HASystem.Ghost {
         for edit in chosen { hasher.combine(edit.txid); hasher.combine(edit.epoch) }
         hasher.combine(int: epochOwners.count)
         for owner in epochOwners { for value in owner { hasher.combine(int: value) } }
-        var flags: UInt64 = 0
-        for (bit, flag) in [failoverCompleted, activeSeen, recoveryTruncatedTail, journalNodeSkipped, staleReadServed].enumerated()
-            where flag {
-            flags |= 1 << UInt64(bit)
-        }
-        hasher.combine(flags)
+        hasher.combine(flag: recoveryTruncatedTail)
     }
 }
 
@@ -275,8 +270,9 @@ extension JournalResponse {
             hasher.combine(9 as UInt64); hasher.combine(call); hasher.combine(int: segments.count)
             for segment in segments { segment.feed(&hasher) }
             hasher.combine(optional: committed)
-        case .failed(let request, let epoch, let error):
+        case .failed(let request, let epoch, let subject, let error):
             hasher.combine(10 as UInt64); request.fingerprint(into: &hasher); hasher.combine(optional: epoch)
+            hasher.combine(optional: subject)
             error.description.fingerprint(into: &hasher)
         }
     }

@@ -56,7 +56,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var description: String { "\(txid)@e\(epoch)" }
     }
 
-    /// History the properties read; never read by a node.
+    /// History the properties read; never read by a node. Only what the current state cannot
+    /// tell is kept here (every extra flag multiplies the state space).
     public struct Ghost: Hashable, Sendable, Codable {
         /// Edits acknowledged to a client, sorted.
         public var acknowledged: [Edit] = []
@@ -64,15 +65,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var chosen: [Edit] = []
         /// (epoch, NameNode) for every epoch a NameNode established on a quorum.
         public var epochOwners: [[Int]] = []
-        /// A failover (or a later transition to active) completed after a first active.
-        public var failoverCompleted = false
-        public var activeSeen = false
         /// A recovery replaced a longer in-progress copy with a shorter one.
         public var recoveryTruncatedTail = false
-        /// A JournalNode missed a batch and was skipped until the next segment.
-        public var journalNodeSkipped = false
-        /// A NameNode answered a read from a namespace missing an acknowledged edit.
-        public var staleReadServed = false
     }
 
     public var journalNodes: [JournalSlot]
@@ -156,7 +150,7 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
             return "prepareRecovery ok(e\(epoch), \(start): \(segment)\(accepted), writer e\(prepared.lastWriterEpoch))"
         case .recoveryAccepted(let epoch, let start): return "acceptRecovery ok(e\(epoch), \(start))"
         case .manifest(_, let segments, _): return "manifest(\(segments.map(\.description).joined(separator: ", ")))"
-        case .failed(let request, _, let error): return "\(request) failed: \(error)"
+        case .failed(let request, _, _, let error): return "\(request) failed: \(error)"
         }
     }
 }

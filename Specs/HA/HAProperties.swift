@@ -121,13 +121,19 @@ public enum HAProperties {
 
     public static let reachability: [Property<HASpec>] = [
         .sometimes("EditAcknowledged") { _, state in !state.ghost.acknowledged.isEmpty },
-        .sometimes("FailoverCompleted") { _, state in state.ghost.failoverCompleted },
+        .sometimes("FailoverCompleted", rationale: "an active in a later epoch than the first") { _, state in
+            state.nameNodes.contains { $0.node.state == .active && ($0.node.writer?.epoch ?? 0) >= 2 }
+        },
         .sometimes("AcknowledgedEditSurvivesFailover") { _, state in
-            state.ghost.failoverCompleted && !state.ghost.acknowledged.isEmpty
-                && state.nameNodes.contains { $0.node.state == .active && $0.status == .running }
+            state.nameNodes.contains { slot in
+                slot.node.state == .active && slot.status == .running
+                    && state.ghost.acknowledged.contains { $0.epoch < (slot.node.writer?.epoch ?? 0) }
+            }
         },
         .sometimes("RecoveryTruncatesUncommittedTail") { _, state in state.ghost.recoveryTruncatedTail },
-        .sometimes("JournalNodeSkippedUntilNextSegment") { _, state in state.ghost.journalNodeSkipped },
+        .sometimes("JournalNodeSkippedUntilNextSegment") { _, state in
+            state.nameNodes.contains { $0.node.writer?.outOfSync.contains(true) ?? false }
+        },
         .sometimes("TwoEpochsEstablished") { _, state in state.ghost.epochOwners.count >= 2 },
         .sometimes("StandbyTailedEdits") { _, state in
             state.nameNodes.contains { $0.node.state == .standby && $0.node.writer == nil && !$0.node.applied.isEmpty }

@@ -33,7 +33,6 @@ enum HAStateFields {
         fields.append(StateField("ghost.acknowledged", list(state.ghost.acknowledged.map(\.description))))
         fields.append(StateField("ghost.onMajority", list(state.ghost.chosen.map(\.description))))
         fields.append(StateField("ghost.epochOwners", list(state.ghost.epochOwners.map { "e\($0[0])→nn\($0[1] + 1)" })))
-        if state.ghost.staleReadServed { fields.append(StateField("ghost.staleReadServed", "true")) }
         return fields
     }
 
