@@ -19,7 +19,7 @@ let package = Package(
         .library(name: "Specs", targets: ["Specs"]),
     ],
     targets: [
-        .target(name: "Model", path: "Model", exclude: ["README.md", "Coordination/README.md"], swiftSettings: optimised),
+        .target(name: "Model", path: "Model", exclude: ["README.md", "Coordination/README.md", "FailoverController/README.md"], swiftSettings: optimised),
         .target(name: "Specs", dependencies: ["Model"], path: "Specs", exclude: ["README.md"],
                 swiftSettings: optimised),
         .target(name: "Checker", dependencies: ["Model", "Specs"], path: "Checker/Engine",

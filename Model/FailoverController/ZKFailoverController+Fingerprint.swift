@@ -26,13 +26,26 @@ extension ZKFailoverController: Fingerprintable {
 
 extension ZKFailoverController.HealthState: Fingerprintable {
     public func fingerprint(into hasher: inout FingerprintHasher) {
-        hasher.combine(UInt64(Self.allCases.firstIndex(of: self)!))
+        let ordinal: UInt64 = switch self {
+        case .initializing: 0
+        case .serviceNotResponding: 1
+        case .serviceHealthy: 2
+        case .serviceUnhealthy: 3
+        case .healthMonitorFailed: 4
+        }
+        hasher.combine(ordinal)
     }
 }
 
 extension ZKFailoverController.ElectorState: Fingerprintable {
     public func fingerprint(into hasher: inout FingerprintHasher) {
-        hasher.combine(UInt64(Self.allCases.firstIndex(of: self)!))
+        let ordinal: UInt64 = switch self {
+        case .initial: 0
+        case .active: 1
+        case .standby: 2
+        case .neutral: 3
+        }
+        hasher.combine(ordinal)
     }
 }
 

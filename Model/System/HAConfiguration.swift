@@ -46,6 +46,8 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
     public var mutation: Mutation?
     /// Explore one representative per renaming of JournalNodes.
     public var symmetry = true
+    /// The operator may run `haadmin -transitionToStandby` on its own (not only inside a failover).
+    public var standbyTransitions = true
 
     public init() {}
 

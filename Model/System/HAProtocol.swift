@@ -14,7 +14,10 @@ public struct HAProtocol: Sendable {
 
     /// States beyond the configured bounds are not explored.
     public func withinBoundary(_ state: HASystem) -> Bool {
-        state.highestEpoch <= configuration.epochMax && state.network.count <= configuration.inFlightMax
+        // Calls of a process that died do not count toward the bound: there are at most a few per
+        // crash, and surviving them is exactly what a new writer must do.
+        state.highestEpoch <= configuration.epochMax
+            && state.network.lazy.filter { !$0.senderDied }.count <= configuration.inFlightMax
     }
 
     // MARK: - Enabled steps
@@ -97,8 +100,8 @@ public struct HAProtocol: Sendable {
             }
             if othersStandby { actions.append(.transitionToActive(id)) }
         }
-        for (id, slot) in nameNodes.enumerated() where slot.status == .running && slot.node.state == .active
-            && !(slot.node.writer?.steppingDown ?? false) {
+        for (id, slot) in nameNodes.enumerated() where configuration.standbyTransitions && slot.status == .running
+            && slot.node.state == .active && !(slot.node.writer?.steppingDown ?? false) {
             actions.append(.transitionToStandby(id))
         }
         for (from, source) in nameNodes.enumerated() where source.node.state == .active || source.status == .down {
@@ -273,12 +276,14 @@ public struct HAProtocol: Sendable {
         stepNameNode(id, .journalUnreachable(journalNode, envelope.request), in: &state)
     }
 
-    /// The ghost notes of a JournalNode's durable change.
+    /// The ghost notes of a JournalNode's durable change: an edit it held is gone or replaced
+    /// (an uncommitted tail discarded by a recovery or by a new writer's startLogSegment).
     private func noteJournalChange(from before: JournalDurableState, to after: JournalDurableState, in state: inout HASystem) {
-        for segment in after.segments {
-            if let old = before.segment(startingAt: segment.start), !old.finalized, old.end > segment.end,
-               old.writerEpoch != segment.writerEpoch || old.end > segment.end {
+        guard !state.ghost.recoveryTruncatedTail else { return }
+        for segment in before.segments where !segment.isEmpty {
+            for txid in segment.start...segment.end where after.writerEpoch(of: txid) != segment.writerEpoch {
                 state.ghost.recoveryTruncatedTail = true
+                return
             }
         }
     }
@@ -333,6 +338,7 @@ public struct HAProtocol: Sendable {
         state.network.removeAll { $0.to == .nameNode(id) }
         for index in state.network.indices where state.network[index].from == .nameNode(id) {
             state.network[index].orphaned = true
+            state.network[index].senderDied = true
         }
         for client in state.clients.indices where state.clients[client].pending != nil && state.clients[client].target == id {
             stepClient(client, .unreachable(id), in: &state)

@@ -60,6 +60,7 @@ extension HASystem.Envelope {
         request.feed(&hasher)
         if let response { hasher.combine(1 as UInt64); response.feed(&hasher) } else { hasher.combine(0 as UInt64) }
         hasher.combine(flag: orphaned)
+        hasher.combine(flag: senderDied)
     }
 }
 

@@ -41,6 +41,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var request: JournalRequest
         public var response: JournalResponse?
         public var orphaned = false
+        /// Orphaned because its sender process died (kill -9, fencing, exit): bounded by crashes.
+        public var senderDied = false
 
         public var description: String {
             if let response { return "\(from)→\(to) \(HASystem.describe(response))" }

@@ -28,6 +28,7 @@ public enum HAConfigurations {
         Key(name: "fencing", summary: "kill (sshfence) or noop (shell(/bin/true))"),
         Key(name: "mutant", summary: "a seeded bug (qjm check --mutants lists them)"),
         Key(name: "symmetry", summary: "explore one representative per renaming of JournalNodes (true/false)"),
+        Key(name: "standby-transitions", summary: "haadmin -transitionToStandby on its own, not only in a failover (true/false)"),
     ]
 
     /// Why a configuration value was refused: the key and the problem.
@@ -37,10 +38,13 @@ public enum HAConfigurations {
 
     /// The shipped configurations, in the order `--list-configs` prints them.
     public static let shipped: [(name: String, summary: String, configuration: HAConfiguration)] = [
-        ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 2 edits, 1 crash, lossy network; what plain `qjm check` runs",
-         small),
-        ("deep", "like small with 3 edits and 2 crashes", deep),
-        ("three-namenodes", "3 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, 1 crash", threeNameNodes),
+        ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, 1 crash or torn step, ≤ 4 messages in flight, "
+            + "operator failovers; what plain `qjm check` runs (about 2M states)", small),
+        ("lossy", "small with message loss (lost requests and lost replies)", lossy),
+        ("deep", "small with 2 edits, message loss and ≤ 5 messages in flight (tens of millions of states: "
+            + "run it with --time or --simulate)", deep),
+        ("three-namenodes", "3 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, no crash, ≤ 4 messages in flight",
+         threeNameNodes),
         ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",
          noFencing),
     ]
@@ -51,25 +55,34 @@ public enum HAConfigurations {
         configuration.journalNodes = 3
         configuration.clients = 1
         configuration.epochMax = 3
-        configuration.editsMax = 2
+        configuration.editsMax = 1
         configuration.crashesMax = 1
-        configuration.faults.messageLoss = true
+        configuration.inFlightMax = 4
+        configuration.standbyTransitions = false
+        configuration.faults.messageLoss = false
         configuration.faults.crashes = true
         configuration.faults.tornSteps = true
         return configuration
     }
 
+    public static var lossy: HAConfiguration {
+        var configuration = small
+        configuration.faults.messageLoss = true
+        return configuration
+    }
+
     public static var deep: HAConfiguration {
         var configuration = small
-        configuration.editsMax = 3
-        configuration.crashesMax = 2
+        configuration.editsMax = 2
+        configuration.inFlightMax = 5
+        configuration.faults.messageLoss = true
         return configuration
     }
 
     public static var threeNameNodes: HAConfiguration {
         var configuration = small
         configuration.nameNodes = 3
-        configuration.editsMax = 1
+        configuration.crashesMax = 0
         return configuration
     }
 
@@ -78,9 +91,7 @@ public enum HAConfigurations {
         configuration.fencing = .noop
         configuration.faults.pauses = true
         configuration.pausesMax = 1
-        configuration.editsMax = 1
         configuration.crashesMax = 0
-        configuration.faults.messageLoss = false
         return configuration
     }
 
@@ -124,6 +135,7 @@ public enum HAConfigurations {
             default: throw ValueError(description: "fencing must be kill or noop, not '\(value)'")
             }
         case "symmetry": configuration.symmetry = try flag()
+        case "standby-transitions": configuration.standbyTransitions = try flag()
         case "mutant":
             if value == "none" {
                 configuration.mutation = nil
@@ -161,6 +173,7 @@ public enum HAConfigurations {
             ModelParameter("fencing", configuration.fencing == .kill ? "kill" : "noop"),
             ModelParameter("mutant", configuration.mutation?.rawValue ?? "none"),
             ModelParameter("symmetry", String(configuration.symmetry)),
+            ModelParameter("standby-transitions", String(configuration.standbyTransitions)),
         ]
     }
 

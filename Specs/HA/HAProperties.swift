@@ -130,7 +130,10 @@ public enum HAProperties {
                     && state.ghost.acknowledged.contains { $0.epoch < (slot.node.writer?.epoch ?? 0) }
             }
         },
-        .sometimes("RecoveryTruncatesUncommittedTail") { _, state in state.ghost.recoveryTruncatedTail },
+        .sometimes("UncommittedTailDiscarded", rationale: """
+            A JournalNode loses an edit it held: a recovery or a new writer's startLogSegment \
+            discards an uncommitted tail (what makes CommittedEditsAgree non-trivial).
+            """) { _, state in state.ghost.recoveryTruncatedTail },
         .sometimes("JournalNodeSkippedUntilNextSegment") { _, state in
             state.nameNodes.contains { $0.node.writer?.outOfSync.contains(true) ?? false }
         },
