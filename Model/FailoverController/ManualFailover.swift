@@ -95,6 +95,17 @@ public struct ManualFailover: Hashable, Sendable, Codable {
 
     public var isFinished: Bool { phase == .finished }
 
+    /// The RPC the run waits for, to be (re)issued when its target can take it (after a pause).
+    public var pendingCall: Effect? {
+        if let inner = failback.first { return inner.pendingCall }
+        switch phase {
+        case .checkingTarget: return .getServiceStatus(to)
+        case .gracefulFence: return .transitionToStandby(from)
+        case .activating: return .transitionToActive(to, forced: forceActive)
+        case .fencing, .failingBack, .finished: return nil
+        }
+    }
+
     public mutating func step(_ input: Input) -> [Effect] {
         if phase == .failingBack { return stepFailback(input) }
         switch (phase, input) {

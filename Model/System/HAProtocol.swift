@@ -188,6 +188,10 @@ public struct HAProtocol: Sendable {
             next.pauses += 1
         case .resume(let id):
             next.nameNodes[id].status = .running
+            // A call that waited on the stopped process is taken now.
+            if let failover = next.failover, failover.awaitedNameNode == id, let call = failover.pendingCall {
+                performFailover([call], in: &next)
+            }
         case .transitionToActive(let id):
             stepNameNode(id, .transitionToActive(source: .user), in: &next)
         case .transitionToStandby(let id):

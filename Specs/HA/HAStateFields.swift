@@ -28,6 +28,8 @@ enum HAStateFields {
             fields.append(StateField("client\(client.id + 1)", client.pending.map { "\($0.rawValue) pending at nn\(client.target + 1)" }
                                      ?? "idle, talks to nn\(client.target + 1)"))
         }
+        fields.append(StateField("editsIssued", String(state.editsIssued)))
+        fields.append(StateField("crashes", String(state.crashes)))
         fields.append(StateField("network", list(state.network.map(\.description))))
         fields.append(StateField("failover", state.failover.map { "nn\($0.from + 1)→nn\($0.to + 1): \($0.phase)" } ?? "none"))
         fields.append(StateField("ghost.acknowledged", list(state.ghost.acknowledged.map(\.description))))
