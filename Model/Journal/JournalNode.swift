@@ -25,8 +25,6 @@ public struct JournalNode: Hashable, Sendable, Codable {
         public var nextTxID: TxID = 0
         /// Only under `Mutation.promiseNotPersisted`: a promise held in memory alone.
         public var unpersistedPromise: Epoch?
-        /// Only under `Mutation.acceptNotPersisted`: accepted values held in memory alone.
-        public var unpersistedPaxos: [PaxosRecord] = []
 
         public init() {}
     }
@@ -217,10 +215,8 @@ public struct JournalNode: Hashable, Sendable, Codable {
 
     // MARK: - Recovery
 
-    /// The accepted value for `start`, whether on disk or (under a mutation) only in memory.
-    private func acceptedValue(for start: TxID) -> PaxosRecord? {
-        volatile.unpersistedPaxos.first { $0.segment.start == start } ?? durable.paxos(for: start)
-    }
+    /// The accepted value for `start`.
+    private func acceptedValue(for start: TxID) -> PaxosRecord? { durable.paxos(for: start) }
 
     /// `getSegmentInfo`: the segment at `start`, with an empty in-progress one moved aside first.
     private mutating func segmentInfo(_ start: TxID, _ effects: inout [Effect]) -> Segment? {
@@ -280,13 +276,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
         } else {
             effects.append(.log("Skipping download of log \(segment): already have up-to-date logs"))
         }
-        let record = PaxosRecord(segment: segment, acceptedInEpoch: info.epoch, writerEpoch: writerEpoch)
-        if mutation == .acceptNotPersisted {
-            volatile.unpersistedPaxos.removeAll { $0.segment.start == segment.start }
-            volatile.unpersistedPaxos.append(record)
-        } else {
-            write(.persistPaxos(record), &effects)
-        }
+        write(.persistPaxos(PaxosRecord(segment: segment, acceptedInEpoch: info.epoch, writerEpoch: writerEpoch)), &effects)
         if downloaded {
             write(.promoteTemporarySegment(start: segment.start, acceptedInEpoch: info.epoch), &effects)
         }

@@ -9,18 +9,16 @@ public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
     case staleEpochAccepted = "stale-epoch-accepted"
     /// A JournalNode raises its promise in memory without persisting it.
     case promiseNotPersisted = "promise-not-persisted"
-    /// A JournalNode acknowledges acceptRecovery without persisting the accepted value.
-    case acceptNotPersisted = "accept-not-persisted"
     /// A JournalNode finalizes a segment without checking that it holds the requested length.
     case finalizeWithoutLengthCheck = "finalize-without-length-check"
     /// A new writer skips the recovery of the last unfinalized segment.
     case recoverySkipped = "recovery-skipped"
     /// The writer counts a minority (n/2 JournalNodes) as a quorum.
     case minorityQuorum = "minority-quorum"
-    /// A NameNode becomes active without first applying every committed edit.
+    /// A NameNode becomes active continuing the journal where it ends, without applying the edits it lacks.
     case promotionBeforeCatchUp = "promotion-before-catch-up"
-    /// Recovery picks the longest log, ignoring accepted and writer epochs.
-    case recoveryPicksLongest = "recovery-picks-longest"
+    /// The active answers a client write before a quorum has it (ack before logSync).
+    case acknowledgedBeforeSync = "acknowledged-before-sync"
     /// The failover controller makes its NameNode active without fencing the previous active.
     case breadcrumbNotFenced = "breadcrumb-not-fenced"
 
@@ -29,12 +27,11 @@ public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
         switch self {
         case .staleEpochAccepted: return "a JournalNode accepts writer RPCs from an epoch below its promise"
         case .promiseNotPersisted: return "a JournalNode does not persist its promised epoch"
-        case .acceptNotPersisted: return "a JournalNode acknowledges acceptRecovery without persisting the value"
         case .finalizeWithoutLengthCheck: return "a JournalNode finalizes a segment without checking its length"
         case .recoverySkipped: return "a new writer skips recovery of the last unfinalized segment"
         case .minorityQuorum: return "the writer takes n/2 JournalNodes for a quorum"
-        case .promotionBeforeCatchUp: return "a NameNode becomes active before applying every committed edit"
-        case .recoveryPicksLongest: return "recovery picks the longest log, ignoring accepted and writer epochs"
+        case .promotionBeforeCatchUp: return "a NameNode becomes active without applying the edits it lacks"
+        case .acknowledgedBeforeSync: return "the active acknowledges a write before a quorum has it"
         case .breadcrumbNotFenced: return "the failover controller does not fence the previous active"
         }
     }

@@ -166,9 +166,15 @@ public struct NameNode: Hashable, Sendable, Codable {
             effects.append(.replyClient(client, .read(appliedThrough: TxID(applied.count))))
         case .write:
             // The namespace changes in memory first; the client is answered after the sync.
+            while TxID(applied.count) < active.sentThrough + TxID(active.waiting.count) {
+                applied.append(0)  // only under promotionBeforeCatchUp: edits never applied
+            }
             applied.append(active.epoch)
             active.waiting.append(client)
             writer = active
+            if mutation == .acknowledgedBeforeSync {
+                effects.append(.replyClient(client, .written(txid: TxID(applied.count))))
+            }
             if writer!.inFlight == nil && writer!.phase == .writing { sendBatch(&effects) }
         }
     }

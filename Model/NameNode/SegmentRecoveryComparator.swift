@@ -19,14 +19,12 @@ public enum SegmentRecoveryComparator {
     /// 2. a finalized segment beats an in-progress one (two finalized ones must agree in length);
     /// 3. between in-progress segments, the higher `max(acceptedInEpoch, lastWriterEpoch)` wins,
     ///    then the longer segment.
-    public static func compare(_ left: PrepareRecoveryResponse, _ right: PrepareRecoveryResponse,
-                               lengthOnly: Bool = false) throws -> Int {
+    public static func compare(_ left: PrepareRecoveryResponse, _ right: PrepareRecoveryResponse) throws -> Int {
         guard let leftSegment = left.segment else { return right.segment == nil ? 0 : -1 }
         guard let rightSegment = right.segment else { return 1 }
         guard leftSegment.start == rightSegment.start else {
             throw Inconsistency.differentStarts(leftSegment.start, rightSegment.start)
         }
-        if lengthOnly { return order(leftSegment.end, rightSegment.end) }
         if !leftSegment.inProgress && rightSegment.inProgress { return 1 }
         if leftSegment.inProgress && !rightSegment.inProgress { return -1 }
         if !leftSegment.inProgress {
@@ -42,10 +40,10 @@ public enum SegmentRecoveryComparator {
     }
 
     /// The best response (`Collections.max`: the first maximal one in the given order).
-    public static func best(_ responses: [(JournalNodeID, PrepareRecoveryResponse)], lengthOnly: Bool = false) throws
+    public static func best(_ responses: [(JournalNodeID, PrepareRecoveryResponse)]) throws
         -> (JournalNodeID, PrepareRecoveryResponse)? {
         guard var best = responses.first else { return nil }
-        for candidate in responses.dropFirst() where try compare(candidate.1, best.1, lengthOnly: lengthOnly) > 0 {
+        for candidate in responses.dropFirst() where try compare(candidate.1, best.1) > 0 {
             best = candidate
         }
         return best

@@ -238,6 +238,12 @@ extension NameNode {
             for (journalNode, reply) in current.replies.enumerated() {
                 if case .manifest(let segments)? = reply { manifests.append((journalNode, segments)) }
             }
+            if mutation == .promotionBeforeCatchUp {
+                // The seeded bug: continue the journal where it ends without applying its edits.
+                let end = manifests.flatMap { $0.1 }.filter(\.finalized).map(\.end).max() ?? TxID(applied.count)
+                startSegment(max(end, TxID(applied.count)) + 1, &effects)
+                return
+            }
             applyFinalized(manifests, &effects)
             startSegment(TxID(applied.count) + 1, &effects)
         case .startingSegment:
@@ -256,7 +262,7 @@ extension NameNode {
             writer!.committed = batch.last
             writer!.inFlight = nil
             writer!.clearReplies()  // late answers for this batch are ignored from now on
-            for (offset, client) in batch.clients.enumerated() {
+            for (offset, client) in batch.clients.enumerated() where mutation != .acknowledgedBeforeSync {
                 effects.append(.replyClient(client, .written(txid: batch.first + TxID(offset))))
             }
             continueWriting(&effects)
@@ -279,7 +285,7 @@ extension NameNode {
         }
         let chosen: (JournalNodeID, PrepareRecoveryResponse)?
         do {
-            chosen = try SegmentRecoveryComparator.best(responses, lengthOnly: mutation == .recoveryPicksLongest)
+            chosen = try SegmentRecoveryComparator.best(responses)
         } catch {
             terminate("AssertionError: \(error)", &effects)
             return
@@ -303,10 +309,6 @@ extension NameNode {
     }
 
     private mutating func startCatchUp(_ effects: inout [Effect]) {
-        if mutation == .promotionBeforeCatchUp {
-            startSegment(TxID(applied.count) + 1, &effects)
-            return
-        }
         readCalls += 1
         enter(.catchingUp(call: readCalls), &effects)
         sendToAll(.getEditLogManifest(sinceTxID: TxID(applied.count) + 1, inProgressOK: false, call: readCalls), &effects)

@@ -118,8 +118,6 @@ extension JournalNode {
         hasher.combine(optional: volatile.currentSegment)
         hasher.combine(volatile.nextTxID)
         hasher.combine(optional: volatile.unpersistedPromise)
-        hasher.combine(int: volatile.unpersistedPaxos.count)
-        for record in volatile.unpersistedPaxos { record.feed(&hasher) }
     }
 }
 

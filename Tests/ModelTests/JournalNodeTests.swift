@@ -792,32 +792,6 @@ final class JournalNodeTests: XCTestCase {
         XCTAssertEqual(Tests.response(restarted.call(.newEpoch(epoch: 2))), .newEpochAccepted(epoch: 2, lastSegmentStart: nil))
     }
 
-    /// `acceptNotPersisted`: acceptRecovery is acknowledged and the download promoted, but the paxos
-    /// record is held in memory only; a restart forgets that the value was accepted.
-    func testAcceptNotPersistedAcknowledgesWithoutThePaxosRecord() {
-        let segment = SegmentState(start: 1, end: 3, inProgress: true)
-        var node = JournalNode(id: 0, durable: Tests.durable(promised: 2, writer: 1, segments: [Tests.inProgress(1, 2)]),
-                               mutation: .acceptNotPersisted)
-        let effects = node.call(.acceptRecovery(Tests.info(2), segment: segment, writerEpoch: 1, source: 1))
-        XCTAssertEqual(effects, [
-            .persist(.downloadSegment(TemporarySegment(start: 1, end: 3, acceptedInEpoch: 2, writerEpoch: 1), source: 1)),
-            .persist(.promoteTemporarySegment(start: 1, acceptedInEpoch: 2)),
-            .reply(to: Tests.writer, .recoveryAccepted(epoch: 2, segmentStart: 1)),
-        ])
-        XCTAssertEqual(node.durable.paxos, [])
-        guard case .recoveryPrepared(_, _, let before)? = Tests.response(node.call(.prepareRecovery(Tests.info(2),
-                                                                                                      segmentStart: 1)))
-        else { return XCTFail("no prepare answer") }
-        XCTAssertEqual(before.acceptedInEpoch, 2)
-
-        var restarted = JournalNode(id: 0, durable: node.durable, mutation: .acceptNotPersisted)
-        guard case .recoveryPrepared(_, _, let after)? = Tests.response(restarted.call(.prepareRecovery(Tests.info(3),
-                                                                                                          segmentStart: 1)))
-        else { return XCTFail("no prepare answer") }
-        XCTAssertNil(after.acceptedInEpoch)
-        XCTAssertEqual(after.segment, segment)
-    }
-
     /// `finalizeWithoutLengthCheck`: finalize succeeds whatever end is asked, for the open segment
     /// and for one on disk; the file keeps what it really holds (never more than the end asked).
     func testFinalizeWithoutLengthCheckFinalizesAnyEnd() {
@@ -866,7 +840,7 @@ final class JournalNodeTests: XCTestCase {
             return trace
         }
         let correct = run(nil)
-        let journalMutations: Set<Mutation> = [.staleEpochAccepted, .promiseNotPersisted, .acceptNotPersisted,
+        let journalMutations: Set<Mutation> = [.staleEpochAccepted, .promiseNotPersisted,
                                                .finalizeWithoutLengthCheck]
         for mutation in Mutation.allCases {
             if journalMutations.contains(mutation) {

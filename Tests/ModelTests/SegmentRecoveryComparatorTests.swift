@@ -22,9 +22,9 @@ final class SegmentRecoveryComparatorTests: XCTestCase {
 
     /// Asserts `compare(left, right) == expected` and the antisymmetric `compare(right, left)`.
     private func assertOrder(_ left: PrepareRecoveryResponse, _ right: PrepareRecoveryResponse, _ expected: Int,
-                             lengthOnly: Bool = false, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(try Comparator.compare(left, right, lengthOnly: lengthOnly), expected, file: file, line: line)
-        XCTAssertEqual(try Comparator.compare(right, left, lengthOnly: lengthOnly), -expected, file: file, line: line)
+                             file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(try Comparator.compare(left, right), expected, file: file, line: line)
+        XCTAssertEqual(try Comparator.compare(right, left), -expected, file: file, line: line)
     }
 
     /// "A response that has data for a segment is always better than one that doesn't"; "Neither has
@@ -77,16 +77,14 @@ final class SegmentRecoveryComparatorTests: XCTestCase {
     }
 
     /// "Preconditions.checkArgument(r1Seg.getStartTxId() == r2Seg.getStartTxId(), ...)": responses
-    /// for different segments cannot be ordered, checked before finalized-ness and before lengthOnly.
+    /// for different segments cannot be ordered, checked before finalized-ness.
     func testDifferentStartsThrow() {
         let pairs = [(Tests.response(1, 3), Tests.response(2, 3)),
                      (Tests.response(1, 3, inProgress: false), Tests.response(2, 3, inProgress: false)),
                      (Tests.response(1, 3, inProgress: false), Tests.response(2, 3))]
         for (left, right) in pairs {
-            for lengthOnly in [false, true] {
-                XCTAssertThrowsError(try Comparator.compare(left, right, lengthOnly: lengthOnly)) { error in
-                    XCTAssertEqual(error as? Comparator.Inconsistency, .differentStarts(1, 2))
-                }
+            XCTAssertThrowsError(try Comparator.compare(left, right)) { error in
+                XCTAssertEqual(error as? Comparator.Inconsistency, .differentStarts(1, 2))
             }
         }
     }
@@ -105,22 +103,6 @@ final class SegmentRecoveryComparatorTests: XCTestCase {
         XCTAssertEqual(try Comparator.best([(2, Tests.none()), (0, Tests.none())])?.0, 2)
         XCTAssertThrowsError(try Comparator.best([(0, Tests.response(1, 2, inProgress: false)),
                                                   (1, Tests.response(1, 3, inProgress: false))]))
-    }
-
-    /// `Mutation.recoveryPicksLongest` (`lengthOnly`): only the end txid counts — finalized-ness and
-    /// epochs are ignored, finalized segments of different lengths do not throw; a segment still
-    /// beats none.
-    func testLengthOnlyComparesOnlyTheEnd() throws {
-        assertOrder(Tests.response(1, 5, lastWriter: 1), Tests.response(1, 2, accepted: 3, lastWriter: 3), 1, lengthOnly: true)
-        assertOrder(Tests.response(1, 5), Tests.response(1, 2, inProgress: false), 1, lengthOnly: true)
-        assertOrder(Tests.response(1, 2, inProgress: false), Tests.response(1, 3, inProgress: false), -1, lengthOnly: true)
-        assertOrder(Tests.response(1, 2, lastWriter: 1), Tests.response(1, 2, lastWriter: 5), 0, lengthOnly: true)
-        assertOrder(Tests.response(1, 1), Tests.none(), 1, lengthOnly: true)
-        let responses: [(JournalNodeID, PrepareRecoveryResponse)] = [
-            (0, Tests.response(1, 2, accepted: 3)), (1, Tests.response(1, 4)),
-        ]
-        XCTAssertEqual(try Comparator.best(responses)?.0, 0)
-        XCTAssertEqual(try Comparator.best(responses, lengthOnly: true)?.0, 1)
     }
 
     /// The comparator is a total preorder on responses for one segment: antisymmetric and

@@ -67,7 +67,10 @@ final class CheckCommandTests: XCTestCase {
             (["check", "--example", "twophase", "--workers", "0"], "--workers must be between 1 and 64"),
             (["check", "--example", "diehard", "--seed", "3"], "--seed needs --simulate"),
             (["check", "--example", "diehard", "--acceptors", "3"], "has no parameter 'acceptors'"),
-            (["check"], "name a model with --example"),
+            (["check", "--config", "no-such-configuration"], "no shipped configuration and no readable file named"),
+            (["check", "--edits", "99"], "--edits: edits must be an integer in 0...10"),
+            (["check", "--mutant", "no-such-bug"], "unknown mutant 'no-such-bug'"),
+            (["check", "--example", "diehard", "--namenodes", "2"], "option --namenodes is for the HA model"),
             (["nosuchcommand"], "unknown command 'nosuchcommand'"),
         ]
         for (arguments, message) in cases {
