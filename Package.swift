@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "qjm", dependencies: ["Model", "Specs", "Checker", "CheckerExamples"],
                           path: "Implementation/CLI", swiftSettings: optimised),
         .testTarget(name: "ModelTests", dependencies: ["Model"], path: "Tests/ModelTests"),
-        .testTarget(name: "SpecsTests", dependencies: ["Specs"], path: "Tests/SpecsTests"),
+        .testTarget(name: "SpecsTests", dependencies: ["Specs", "Model", "Checker"], path: "Tests/SpecsTests"),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Model", "Specs"],
                     path: "Tests/CheckerTests"),
         .testTarget(name: "QJMCommandTests", dependencies: ["qjm", "Checker"], path: "Tests/QJMCommandTests"),

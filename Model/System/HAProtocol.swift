@@ -104,7 +104,12 @@ public struct HAProtocol: Sendable {
             && slot.node.state == .active && !(slot.node.writer?.steppingDown ?? false) {
             actions.append(.transitionToStandby(id))
         }
-        for (from, source) in nameNodes.enumerated() where source.node.state == .active || source.status == .down {
+        // The operator fails over from the active, or from a dead NameNode when none is active: with
+        // three NameNodes, `-failover <dead standby> <x>` while another is active would leave two
+        // actives (haadmin's pre-failover checks look only at the target), an operator error.
+        let someActive = nameNodes.contains { $0.status != .down && ($0.node.state == .active || $0.node.writer != nil) }
+        for (from, source) in nameNodes.enumerated()
+            where (source.status != .down && source.node.state == .active) || (source.status == .down && !someActive) {
             for (to, target) in nameNodes.enumerated() where to != from && target.status == .running
                 && target.node.state == .standby && target.node.writer == nil {
                 actions.append(.failover(from: from, to: to))

@@ -1,0 +1,124 @@
+import XCTest
+import Model
+import Checker
+@testable import Specs
+
+/// The HA protocol under the checker: the shipped configurations' properties, the split brain
+/// of `no-fencing`, and every mutant caught by the property named for it. State-space sizes are
+/// pinned so that an unintended change to the model fails here.
+final class HASpecTests: XCTestCase {
+    func check(_ configuration: HAConfiguration, name: String, workers: Int = 2) -> CheckResult {
+        var options = CheckOptions()
+        options.workers = workers
+        return Checker(model: HASpec(configuration: configuration, name: name), options: options).run()
+    }
+
+    /// A configuration small enough for a debug build: one failover's worth of epochs, no faults.
+    static var tiny: HAConfiguration {
+        var configuration = HAConfigurations.small
+        configuration.epochMax = 2
+        configuration.crashesMax = 0
+        return configuration
+    }
+
+    func testTinyHoldsEverySafetyPropertyAndPinsItsSize() {
+        let result = check(HASpecTests.tiny, name: "tiny")
+        for property in HAProperties.safety + HAProperties.liveness {
+            XCTAssertEqual(result.property(property.name)?.status, .holds, property.name)
+        }
+        for name in ["EditAcknowledged", "FailoverCompleted", "AcknowledgedEditSurvivesFailover", "TwoEpochsEstablished",
+                     "StandbyTailedEdits"] {
+            XCTAssertEqual(result.property(name)?.status, .holds, name)
+            XCTAssertNotNil(result.property(name)?.trace, "a witness trace for \(name)")
+        }
+        // Without crashes or loss, no JournalNode loses an edit or misses a batch: the `sometimes`
+        // guards report that honestly instead of passing vacuously.
+        XCTAssertEqual(result.property("UncommittedTailDiscarded")?.status, .violated)
+        XCTAssertEqual(result.property("JournalNodeSkippedUntilNextSegment")?.status, .violated)
+        XCTAssertEqual([result.distinctStates, result.depth], [HASpecTests.tinyDistinct, HASpecTests.tinyDepth])
+    }
+
+    static let tinyDistinct = 825
+    static let tinyDepth = 49
+
+    func testWorkersDoNotChangeTheHAExploration() {
+        let one = check(HASpecTests.tiny, name: "tiny", workers: 1)
+        let two = check(HASpecTests.tiny, name: "tiny", workers: 2)
+        XCTAssertEqual(one.distinctStates, two.distinctStates)
+        XCTAssertEqual(one.generatedStates, two.generatedStates)
+        XCTAssertEqual(one.properties.map(\.trace), two.properties.map(\.trace))
+    }
+
+    /// The HDFS HA guide's warning: with `shell(/bin/true)` a paused old active resumes beside the
+    /// new one. The checker must find it, with a trace that pauses, fences for nothing and resumes.
+    func testNoFencingShowsTheSplitBrain() throws {
+        let result = check(HAConfigurations.noFencing, name: "no-fencing")
+        XCTAssertEqual(result.outcome, .violated)
+        let trace = try XCTUnwrap(result.property("AtMostOneActiveServes")?.trace)
+        let actions = trace.steps.compactMap(\.action)
+        let paused = try XCTUnwrap(actions.first { $0.hasPrefix("pause ") }?.split(separator: " ")[1], "\(actions)")
+        XCTAssertTrue(actions.contains { $0.hasPrefix("haadmin -failover \(paused) ") }, "\(actions)")
+        XCTAssertTrue(actions.contains("the failover's RPC times out"), "the graceful fence cannot reach it")
+        XCTAssertTrue(actions.contains("fencing method succeeds"), "\(actions)")
+        XCTAssertEqual(actions.last, "resume \(paused) (SIGCONT)")
+        XCTAssertEqual(trace.steps.count, HASpecTests.noFencingTraceLength)
+    }
+
+    static let noFencingTraceLength = 29
+
+    /// Each seeded bug is caught, by the property the catalogue names, with a replayable trace.
+    func testEveryMutantIsCaughtByItsProperty() throws {
+        XCTAssertGreaterThanOrEqual(HAMutants.catalog.count, 8)
+        XCTAssertEqual(Set(HAMutants.catalog.map(\.mutation)), Set(Mutation.allCases))
+        for entry in HAMutants.catalog {
+            var configuration = entry.configuration
+            configuration.mutation = entry.mutation
+            let model = HASpec(configuration: configuration, name: entry.configurationName)
+            let result = check(configuration, name: entry.configurationName)
+            XCTAssertEqual(result.outcome, .violated, entry.mutation.rawValue)
+            let violated = result.properties.filter { $0.status == .violated }.map(\.name)
+            XCTAssertEqual(violated, [entry.expectedProperty], entry.mutation.rawValue)
+            let file = try XCTUnwrap(CounterexampleFile.all(from: result, model: model).first, entry.mutation.rawValue)
+            let replay = try file.replay(on: model)
+            XCTAssertTrue(replay.reproduced, "\(entry.mutation.rawValue): \(replay.explanation)")
+            XCTAssertTrue(replay.sameLastState, entry.mutation.rawValue)
+        }
+    }
+
+    /// Without the mutation, each mutant's configuration holds the property that catches it.
+    func testTheMutantConfigurationsHoldWithoutTheMutation() {
+        let configurations = Dictionary(HAMutants.catalog.map { ($0.configurationName, $0.configuration) },
+                                        uniquingKeysWith: { first, _ in first })
+        for name in configurations.keys.sorted() where name != "small" {
+            let result = check(configurations[name]!, name: name)
+            for property in HAProperties.safety where property.name != "AtMostOneActiveServes" || name != "no-fencing" {
+                XCTAssertNotEqual(result.property(property.name)?.status, .violated, "\(name): \(property.name)")
+            }
+        }
+    }
+
+    func testConfigurationsRoundTripThroughTheirParameters() throws {
+        for (name, _, configuration) in HAConfigurations.shipped {
+            let (rebuilt, rebuiltName) = try HAConfigurations.configuration(
+                from: HAConfigurations.parameters(of: configuration, name: name))
+            XCTAssertEqual(rebuilt, configuration, name)
+            XCTAssertEqual(rebuiltName, name)
+        }
+        var configuration = HAConfigurations.small
+        XCTAssertThrowsError(try HAConfigurations.apply("edits", "many", to: &configuration)) { error in
+            XCTAssertEqual(String(describing: error), "edits must be an integer in 0...10, not 'many'")
+        }
+        XCTAssertThrowsError(try HAConfigurations.apply("fencing", "shoot", to: &configuration))
+        XCTAssertThrowsError(try HAConfigurations.apply("colour", "red", to: &configuration)) { error in
+            XCTAssertEqual(String(describing: error), "unknown HA configuration key 'colour'")
+        }
+    }
+
+    func testEveryPropertyHasANameAndARationaleOrIsAGuard() {
+        let names = HAProperties.all.map(\.name)
+        XCTAssertEqual(Set(names).count, names.count, "property names are unique")
+        for property in HAProperties.safety + HAProperties.liveness {
+            XCTAssertFalse(property.rationale.isEmpty, property.name)
+        }
+    }
+}
