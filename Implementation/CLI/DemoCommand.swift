@@ -15,6 +15,10 @@ enum DemoCommand {
              ["--example", "twophase", "--rm", "5", "--workers", "2"], 0),
             ("Paxos with 3 acceptors, 2 values, ballots 0..1",
              ["--example", "paxos", "--workers", "2"], 0),
+            ("The HA protocol with 2 epochs, a crash or torn step, lossless links (qjm check runs the larger 'small')",
+             ["--epochs", "2", "--workers", "2", "--progress", "0"], 0),
+            ("The HA protocol with fencing shell(/bin/true) and a paused active: the split brain",
+             ["--config", "no-fencing", "--workers", "2", "--progress", "0"], 1),
         ]
         for step in steps {
             printFlushed("== \(step.title): qjm check \(step.arguments.joined(separator: " "))")
