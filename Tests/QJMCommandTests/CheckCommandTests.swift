@@ -115,4 +115,22 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertFalse(progress.isEmpty, run.output)
         XCTAssertTrue(progress.allSatisfy { $0.contains("distinct states found") && $0.contains("left on queue") })
     }
+
+    /// The HA model from the command line: no-fencing's split brain is a counterexample file
+    /// that replays, and the shipped configurations are listed with their keys.
+    func testHASplitBrainReplaysFromItsFile() throws {
+        let file = directory.appendingPathComponent("split-brain.json").path
+        let check = try QJMProcess.run(["check", "--config", "no-fencing", "--progress", "0", "--counterexample", file],
+                                       in: directory)
+        XCTAssertEqual(check.status, 1, check.errorOutput)
+        XCTAssertTrue(check.output.contains("Error: Invariant AtMostOneActiveServes is violated."), check.output)
+        let replay = try QJMProcess.run(["check", "--replay", file], in: directory)
+        XCTAssertEqual(replay.status, 1, replay.errorOutput)
+        XCTAssertTrue(replay.output.contains("Reproduced: the invariant is false in the last state."), replay.output)
+        let list = try QJMProcess.run(["check", "--list-configs"], in: directory)
+        XCTAssertEqual(list.status, 0)
+        for name in ["[small]", "[lossy]", "[deep]", "[three-namenodes]", "[no-fencing]", "fencing = noop"] {
+            XCTAssertTrue(list.output.contains(name), name)
+        }
+    }
 }
