@@ -307,10 +307,10 @@ public struct HAProtocol: Sendable {
         if hadWriter && node.writer == nil {
             // The writer's calls still in flight belong to an attempt that is over: their answers
             // will be matched to calls nobody waits for (the JournalNodes still handle them).
-            for index in state.network.indices where state.network[index].from == .nameNode(id)
-                && state.network[index].request.epoch != nil || state.network[index].request == .getJournalState
-                && state.network[index].from == .nameNode(id) {
-                state.network[index].orphaned = true
+            for index in state.network.indices where state.network[index].from == .nameNode(id) {
+                let request = state.network[index].request
+                // Writer calls carry an epoch (or are getJournalState); tail reads do not.
+                if request.epoch != nil || request == .getJournalState { state.network[index].orphaned = true }
             }
         }
         if let epoch = node.establishedEpoch, !state.ghost.epochOwners.contains([Int(epoch), id]) {
