@@ -122,3 +122,38 @@ final class HASpecTests: XCTestCase {
         }
     }
 }
+
+/// The hand-written HA fingerprints must tell apart exactly the states the compiler-synthesised
+/// `Codable` walk tells apart: a field forgotten in `feed` would merge states here.
+final class HAFingerprintTests: XCTestCase {
+    func testHandWrittenFingerprintsPartitionStatesLikeTheCodableWalk() {
+        var configuration = HAConfigurations.small
+        configuration.faults.messageLoss = true
+        configuration.faults.pauses = true
+        let model = HASpec(configuration: configuration, name: "sample")
+        var frontier = model.initialStates()
+        var seen = Set<UInt64>()
+        var pairs: [UInt64: UInt64] = [:]
+        var reverse: [UInt64: UInt64] = [:]
+        var actions: [HAAction] = []
+        for _ in 0..<9 {
+            var next: [HASystem] = []
+            for state in frontier {
+                let handWritten = FingerprintHasher.fingerprint(state)
+                var hasher = FingerprintHasher()
+                FingerprintEncoding.feed(state, into: &hasher)
+                let walked = hasher.finalize()
+                XCTAssertEqual(pairs[handWritten] ?? walked, walked, "two states share a hand-written fingerprint")
+                XCTAssertEqual(reverse[walked] ?? handWritten, handWritten, "two fingerprints for one encoding")
+                pairs[handWritten] = walked
+                reverse[walked] = handWritten
+                guard seen.insert(handWritten).inserted else { continue }
+                actions.removeAll()
+                model.actions(state, into: &actions)
+                next += actions.compactMap { model.nextState(state, $0) }
+            }
+            frontier = next
+        }
+        XCTAssertGreaterThan(pairs.count, 1_000, "a meaningful sample")
+    }
+}
