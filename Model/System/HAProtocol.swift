@@ -288,10 +288,10 @@ public struct HAProtocol: Sendable {
     /// The ghost notes of a JournalNode's durable change: an edit it held is gone or replaced
     /// (an uncommitted tail discarded by a recovery or by a new writer's startLogSegment).
     private func noteJournalChange(from before: JournalDurableState, to after: JournalDurableState, in state: inout HASystem) {
-        guard !state.ghost.recoveryTruncatedTail else { return }
+        guard !state.ghost.uncommittedTailDiscarded else { return }
         for segment in before.segments where !segment.isEmpty {
             for txid in segment.start...segment.end where after.writerEpoch(of: txid) != segment.writerEpoch {
-                state.ghost.recoveryTruncatedTail = true
+                state.ghost.uncommittedTailDiscarded = true
                 return
             }
         }

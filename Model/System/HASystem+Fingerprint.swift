@@ -49,7 +49,7 @@ extension HASystem.Ghost {
         for edit in chosen { hasher.combine(edit.txid); hasher.combine(edit.epoch) }
         hasher.combine(int: epochOwners.count)
         for owner in epochOwners { for value in owner { hasher.combine(int: value) } }
-        hasher.combine(flag: recoveryTruncatedTail)
+        hasher.combine(flag: uncommittedTailDiscarded)
     }
 }
 

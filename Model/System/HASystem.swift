@@ -67,8 +67,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var chosen: [Edit] = []
         /// (epoch, NameNode) for every epoch a NameNode established on a quorum.
         public var epochOwners: [[Int]] = []
-        /// A recovery replaced a longer in-progress copy with a shorter one.
-        public var recoveryTruncatedTail = false
+        /// A JournalNode lost an edit it held (a recovery or a new writer discarded an uncommitted tail).
+        public var uncommittedTailDiscarded = false
     }
 
     public var journalNodes: [JournalSlot]

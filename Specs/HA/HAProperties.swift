@@ -133,7 +133,7 @@ public enum HAProperties {
         .sometimes("UncommittedTailDiscarded", rationale: """
             A JournalNode loses an edit it held: a recovery or a new writer's startLogSegment \
             discards an uncommitted tail (what makes CommittedEditsAgree non-trivial).
-            """) { _, state in state.ghost.recoveryTruncatedTail },
+            """) { _, state in state.ghost.uncommittedTailDiscarded },
         .sometimes("JournalNodeSkippedUntilNextSegment") { _, state in
             state.nameNodes.contains { $0.node.writer?.outOfSync.contains(true) ?? false }
         },

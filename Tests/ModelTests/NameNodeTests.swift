@@ -9,17 +9,8 @@ final class NameNodeTests: XCTestCase {
     private typealias Cluster = QuorumTestCluster
     private typealias Tests = NameNodeTests
 
-    private static func info(_ epoch: Epoch, committed: TxID? = nil) -> RequestInfo {
-        RequestInfo(epoch: epoch, committedTxID: committed)
-    }
 
-    private static func inProgress(_ start: TxID, _ end: TxID, writer: Epoch = 1) -> Segment {
-        Segment(start: start, end: end, writerEpoch: writer, finalized: false)
-    }
 
-    private static func finalized(_ start: TxID, _ end: TxID, writer: Epoch = 1) -> Segment {
-        Segment(start: start, end: end, writerEpoch: writer, finalized: true)
-    }
 
     private static func journal(promised: Epoch, writer: Epoch = 0, committed: TxID? = nil, segments: [Segment] = [],
                                 paxos: [PaxosRecord] = []) -> JournalDurableState {
@@ -113,7 +104,7 @@ final class NameNodeTests: XCTestCase {
             .getJournalState,
             .newEpoch(epoch: 1),
             .getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1),
-            .startLogSegment(Tests.info(1), txid: 1),
+            .startLogSegment(JournalFixtures.info(1), txid: 1),
         ])
         XCTAssertEqual(cluster.events[0], [
             .log("Starting services required for active state"),
@@ -121,7 +112,7 @@ final class NameNodeTests: XCTestCase {
             .transitionResult(.active, failure: nil),
         ])
         XCTAssertEqual(cluster.nameNodes[0].state, .active)
-        XCTAssertEqual(cluster.journalNodes.map(\.durable.segments), Array(repeating: [Tests.inProgress(1, 0)], count: 3))
+        XCTAssertEqual(cluster.journalNodes.map(\.durable.segments), Array(repeating: [JournalFixtures.inProgress(1, 0)], count: 3))
         // Asked again: already active, answered at once; while becoming active, nothing is resent.
         XCTAssertEqual(cluster.step(.transitionToActive(source: .user)), [.transitionResult(.active, failure: nil)])
         var becoming = Cluster(journalCount: 3)
@@ -139,24 +130,24 @@ final class NameNodeTests: XCTestCase {
         let accepted = PaxosRecord(segment: SegmentState(start: 1, end: 2, inProgress: true), acceptedInEpoch: 2,
                                    writerEpoch: 1)
         var cluster = Cluster(journals: [
-            Tests.journal(promised: 2, writer: 1, segments: [Tests.inProgress(1, 2)], paxos: [accepted]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 3)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 1)]),
+            Tests.journal(promised: 2, writer: 1, segments: [JournalFixtures.inProgress(1, 2)], paxos: [accepted]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 3)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 1)]),
         ])
         cluster.step(.transitionToActive(source: .user))
         cluster.settle()
-        let acceptRecovery = JournalRequest.acceptRecovery(Tests.info(3), segment: SegmentState(start: 1, end: 2, inProgress: true),
+        let acceptRecovery = JournalRequest.acceptRecovery(JournalFixtures.info(3), segment: SegmentState(start: 1, end: 2, inProgress: true),
                                                            writerEpoch: 1, source: 0)
         XCTAssertEqual(cluster.sent[0][2], [
-            .getJournalState, .newEpoch(epoch: 3), .prepareRecovery(Tests.info(3), segmentStart: 1), acceptRecovery,
-            .finalizeLogSegment(Tests.info(3), start: 1, end: 2),
-            .getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1), .startLogSegment(Tests.info(3), txid: 3),
+            .getJournalState, .newEpoch(epoch: 3), .prepareRecovery(JournalFixtures.info(3), segmentStart: 1), acceptRecovery,
+            .finalizeLogSegment(JournalFixtures.info(3), start: 1, end: 2),
+            .getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1), .startLogSegment(JournalFixtures.info(3), txid: 3),
         ])
         XCTAssertTrue(Tests.logs(cluster.events[0]).contains("Using already-accepted recovery: [1-2 in-progress] from 0"))
         XCTAssertEqual(Tests.applied(cluster.events[0]), [.applyEdits(first: 1, last: 2, writerEpoch: 1, source: 0)])
         XCTAssertEqual(cluster.nameNodes[0].applied, [1, 1])
         for node in cluster.journalNodes {
-            XCTAssertEqual(node.durable.segments, [Tests.finalized(1, 2), Tests.inProgress(3, 2, writer: 3)], "JN \(node.id)")
+            XCTAssertEqual(node.durable.segments, [JournalFixtures.finalized(1, 2), JournalFixtures.inProgress(3, 2, writer: 3)], "JN \(node.id)")
             XCTAssertEqual(node.durable.paxos, [])
         }
     }
@@ -165,13 +156,13 @@ final class NameNodeTests: XCTestCase {
     /// JournalNode is the download source.
     func testRecoveryChoosesTheLongestLogWhenNothingWasAccepted() {
         var cluster = Cluster(journals: [
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 2)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 3)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 1)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 2)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 3)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 1)]),
         ])
         cluster.step(.transitionToActive(source: .user))
         cluster.settle()
-        XCTAssertTrue(cluster.sent[0][0].contains(.acceptRecovery(Tests.info(2), segment: SegmentState(start: 1, end: 3, inProgress: true),
+        XCTAssertTrue(cluster.sent[0][0].contains(.acceptRecovery(JournalFixtures.info(2), segment: SegmentState(start: 1, end: 3, inProgress: true),
                                                                   writerEpoch: 1, source: 1)))
         XCTAssertTrue(Tests.logs(cluster.events[0]).contains("Using longest log: [1-3 in-progress] from 1"))
         XCTAssertEqual(cluster.nameNodes[0].applied, [1, 1, 1])
@@ -182,9 +173,9 @@ final class NameNodeTests: XCTestCase {
     /// the writer refuses to drop a txid any JournalNode reports committed, and the NameNode exits.
     func testRecoveryRefusesToDropATxIDAJournalNodeReportsCommitted() {
         var cluster = Cluster(journals: [
-            Tests.journal(promised: 1, writer: 1, committed: 3, segments: [Tests.inProgress(1, 2)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 2)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 3)]),
+            Tests.journal(promised: 1, writer: 1, committed: 3, segments: [JournalFixtures.inProgress(1, 2)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 2)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 3)]),
         ])
         cluster.step(.transitionToActive(source: .user))
         cluster.settle([0, 1])
@@ -200,9 +191,9 @@ final class NameNodeTests: XCTestCase {
     /// AssertionError("finalized segs with different lengths")" — the NameNode exits.
     func testRecoveryTerminatesOnFinalizedSegmentsOfDifferentLengths() {
         var cluster = Cluster(journals: [
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 2)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 3)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 3)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 2)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 3)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 3)]),
         ])
         cluster.step(.transitionToActive(source: .user))
         cluster.settle([0, 1])
@@ -214,16 +205,16 @@ final class NameNodeTests: XCTestCase {
     /// started on a quorum")" — the writer goes on to catch up.
     func testRecoveryIsSkippedWhenNoResponderHasTheSegment() {
         var cluster = Cluster(journals: [
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 4), Tests.inProgress(5, 6)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 4)]),
-            Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 4)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 4), JournalFixtures.inProgress(5, 6)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 4)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 4)]),
         ])
         cluster.step(.transitionToActive(source: .user))
         cluster.exchange(0)
         cluster.exchange(1)
         cluster.exchange(0)
         cluster.exchange(1)
-        XCTAssertEqual(cluster.requests[0][1], [.prepareRecovery(Tests.info(2), segmentStart: 5)])
+        XCTAssertEqual(cluster.requests[0][1], [.prepareRecovery(JournalFixtures.info(2), segmentStart: 5)])
         cluster.settle([1, 2])
         XCTAssertTrue(Tests.logs(cluster.events[0]).contains("None of the responders had a log to recover"))
         XCTAssertFalse(cluster.sent[0][1].contains { if case .acceptRecovery = $0 { true } else { false } })
@@ -261,9 +252,9 @@ final class NameNodeTests: XCTestCase {
             .applyEdits(first: 3, last: 3, writerEpoch: 1, source: 0),
         ])
         XCTAssertEqual(cluster.nameNodes[1].applied, [1, 1, 1])
-        XCTAssertEqual(cluster.sent[1][0].last, .startLogSegment(Tests.info(2), txid: 4))
+        XCTAssertEqual(cluster.sent[1][0].last, .startLogSegment(JournalFixtures.info(2), txid: 4))
         XCTAssertEqual(cluster.journalNodes[0].durable.segments,
-                       [Tests.finalized(1, 2), Tests.finalized(3, 3), Tests.inProgress(4, 3, writer: 2)])
+                       [JournalFixtures.finalized(1, 2), JournalFixtures.finalized(3, 3), JournalFixtures.inProgress(4, 3, writer: 2)])
 
         cluster.step(.client(13, .write), at: 0)
         cluster.settle(nameNode: 0)
@@ -279,18 +270,18 @@ final class NameNodeTests: XCTestCase {
     func testClientWritesAreGroupCommittedAndAcknowledgedAfterAQuorum() {
         var cluster = Tests.activeCluster()
         XCTAssertEqual(cluster.step(.client(1, .write)), [.applyEdits(first: 1, last: 1, writerEpoch: 1, source: nil)]
-            + (0..<3).map { .send(to: $0, .journal(Tests.info(1), segmentStart: 1, firstTxID: 1, count: 1)) })
+            + (0..<3).map { .send(to: $0, .journal(JournalFixtures.info(1), segmentStart: 1, firstTxID: 1, count: 1)) })
         XCTAssertEqual(cluster.step(.client(2, .write)), [])
         XCTAssertEqual(cluster.step(.client(3, .write)), [])
         XCTAssertEqual(cluster.exchange(0), [], "one JournalNode is not a quorum")
         XCTAssertEqual(cluster.exchange(1), [.replyClient(1, .written(txid: 1)),
                                              .applyEdits(first: 2, last: 3, writerEpoch: 1, source: nil)]
-            + (0..<3).map { .send(to: $0, .journal(Tests.info(1, committed: 1), segmentStart: 1, firstTxID: 2, count: 2)) })
+            + (0..<3).map { .send(to: $0, .journal(JournalFixtures.info(1, committed: 1), segmentStart: 1, firstTxID: 2, count: 2)) })
         XCTAssertEqual(cluster.exchange(0), [])
         XCTAssertEqual(cluster.exchange(1), [.replyClient(2, .written(txid: 2)), .replyClient(3, .written(txid: 3))])
         XCTAssertEqual(cluster.nameNodes[0].writer?.committed, 3)
         cluster.settle()
-        XCTAssertEqual(cluster.journalNodes.map(\.durable.segments), Array(repeating: [Tests.inProgress(1, 3)], count: 3))
+        XCTAssertEqual(cluster.journalNodes.map(\.durable.segments), Array(repeating: [JournalFixtures.inProgress(1, 3)], count: 3))
         XCTAssertEqual(cluster.nameNodes[0].applied, [1, 1, 1])
     }
 
@@ -301,14 +292,14 @@ final class NameNodeTests: XCTestCase {
         cluster.step(.client(1, .write))
         cluster.settle([0, 1])
         cluster.step(.client(2, .write))
-        XCTAssertEqual(cluster.requests[0][0], [.journal(Tests.info(1, committed: 1), segmentStart: 1, firstTxID: 2, count: 1)])
+        XCTAssertEqual(cluster.requests[0][0], [.journal(JournalFixtures.info(1, committed: 1), segmentStart: 1, firstTxID: 2, count: 1)])
         cluster.settle([0, 1])
         cluster.step(.rollEditLog)
-        XCTAssertEqual(cluster.requests[0][0], [.finalizeLogSegment(Tests.info(1, committed: 2), start: 1, end: 2)])
+        XCTAssertEqual(cluster.requests[0][0], [.finalizeLogSegment(JournalFixtures.info(1, committed: 2), start: 1, end: 2)])
         cluster.settle()
         XCTAssertEqual(cluster.journalNodes.map(\.durable.committedTxID), [2, 2, 2])
-        XCTAssertEqual(cluster.sent[0][2].last, .startLogSegment(Tests.info(1, committed: 2), txid: 3))
-        XCTAssertEqual(cluster.journalNodes[2].durable.segments, [Tests.finalized(1, 2), Tests.inProgress(3, 2)])
+        XCTAssertEqual(cluster.sent[0][2].last, .startLogSegment(JournalFixtures.info(1, committed: 2), txid: 3))
+        XCTAssertEqual(cluster.journalNodes[2].durable.segments, [JournalFixtures.finalized(1, 2), JournalFixtures.inProgress(3, 2)])
     }
 
     /// IPCLoggerChannel (HDFS-3726/3901): "a failed journal() sets outOfSync = true ... sendEdits and
@@ -330,13 +321,13 @@ final class NameNodeTests: XCTestCase {
         cluster.step(.rollEditLog)
         XCTAssertEqual(cluster.requests[0][2], [], "finalizeLogSegment is not sent either")
         cluster.settle([0, 1])
-        XCTAssertEqual(cluster.requests[0][2], [.startLogSegment(Tests.info(1, committed: 2), txid: 3)])
+        XCTAssertEqual(cluster.requests[0][2], [.startLogSegment(JournalFixtures.info(1, committed: 2), txid: 3)])
         cluster.settle()
         XCTAssertEqual(cluster.nameNodes[0].writer?.outOfSync, [false, false, false])
         cluster.step(.client(3, .write))
-        XCTAssertEqual(cluster.requests[0][2], [.journal(Tests.info(1, committed: 2), segmentStart: 3, firstTxID: 3, count: 1)])
+        XCTAssertEqual(cluster.requests[0][2], [.journal(JournalFixtures.info(1, committed: 2), segmentStart: 3, firstTxID: 3, count: 1)])
         cluster.settle()
-        XCTAssertEqual(cluster.journalNodes[2].durable.segments, [Tests.inProgress(1, 0), Tests.inProgress(3, 3)])
+        XCTAssertEqual(cluster.journalNodes[2].durable.segments, [JournalFixtures.inProgress(1, 0), JournalFixtures.inProgress(3, 3)])
     }
 
     /// A QuorumCall counts only the answers to its own RPCs: a JournalNode's late failure of an
@@ -395,12 +386,12 @@ final class NameNodeTests: XCTestCase {
         XCTAssertEqual(cluster.step(.rollEditLog), [], "a batch in flight")
         cluster.settle()
         let roll = cluster.step(.rollEditLog)
-        XCTAssertEqual(roll, (0..<3).map { .send(to: $0, .finalizeLogSegment(Tests.info(1, committed: 1), start: 1, end: 1)) })
+        XCTAssertEqual(roll, (0..<3).map { .send(to: $0, .finalizeLogSegment(JournalFixtures.info(1, committed: 1), start: 1, end: 1)) })
         cluster.settle()
         XCTAssertEqual(cluster.nameNodes[0].writer?.segmentStart, 2)
         XCTAssertEqual(cluster.nameNodes[0].writer?.phase, .writing)
         XCTAssertEqual(cluster.journalNodes.map(\.durable.segments),
-                       Array(repeating: [Tests.finalized(1, 1), Tests.inProgress(2, 1)], count: 3))
+                       Array(repeating: [JournalFixtures.finalized(1, 1), JournalFixtures.inProgress(2, 1)], count: 3))
     }
 
     // MARK: - §7.3 clients and §4.5 HA state changes
@@ -431,12 +422,12 @@ final class NameNodeTests: XCTestCase {
         XCTAssertEqual(cluster.step(.client(2, .write)), [.replyClient(2, .standby(category: "WRITE", state: .standby))])
         cluster.exchange(0)
         XCTAssertEqual(cluster.exchange(1), [.replyClient(1, .written(txid: 1))]
-            + (0..<3).map { .send(to: $0, .finalizeLogSegment(Tests.info(1, committed: 1), start: 1, end: 1)) })
+            + (0..<3).map { .send(to: $0, .finalizeLogSegment(JournalFixtures.info(1, committed: 1), start: 1, end: 1)) })
         cluster.exchange(0)
         XCTAssertEqual(cluster.exchange(1), [.transitionResult(.standby, failure: nil)])
         XCTAssertEqual(cluster.nameNodes[0].state, .standby)
         XCTAssertNil(cluster.nameNodes[0].writer)
-        XCTAssertEqual(cluster.journalNodes[0].durable.segments, [Tests.finalized(1, 1)])
+        XCTAssertEqual(cluster.journalNodes[0].durable.segments, [JournalFixtures.finalized(1, 1)])
 
         // With nothing written in the segment there is nothing to finalize.
         var idle = Tests.activeCluster()
@@ -505,11 +496,11 @@ final class NameNodeTests: XCTestCase {
     /// and a segment only a JournalNode outside the quorum lists waits for a later round.
     func testAStandbyTailsOnlyFinalizedSegmentsFromAQuorumOfManifests() {
         var cluster = Cluster(journals: [
-            Tests.journal(promised: 2, writer: 2, segments: [Tests.finalized(1, 2)]),
-            Tests.journal(promised: 2, writer: 2, segments: [Tests.finalized(1, 2), Tests.finalized(3, 4),
-                                                             Tests.inProgress(5, 6, writer: 2)]),
-            Tests.journal(promised: 2, writer: 2, segments: [Tests.finalized(1, 2), Tests.finalized(3, 4),
-                                                             Tests.finalized(5, 6, writer: 2), Tests.inProgress(7, 7, writer: 2)]),
+            Tests.journal(promised: 2, writer: 2, segments: [JournalFixtures.finalized(1, 2)]),
+            Tests.journal(promised: 2, writer: 2, segments: [JournalFixtures.finalized(1, 2), JournalFixtures.finalized(3, 4),
+                                                             JournalFixtures.inProgress(5, 6, writer: 2)]),
+            Tests.journal(promised: 2, writer: 2, segments: [JournalFixtures.finalized(1, 2), JournalFixtures.finalized(3, 4),
+                                                             JournalFixtures.finalized(5, 6, writer: 2), JournalFixtures.inProgress(7, 7, writer: 2)]),
         ])
         XCTAssertEqual(cluster.step(.tailEdits),
                        (0..<3).map { .send(to: $0, .getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1)) })
@@ -542,12 +533,12 @@ final class NameNodeTests: XCTestCase {
     /// `recoverySkipped`: after newEpoch reports a last segment, the mutant skips prepareRecovery and
     /// goes straight to catch-up.
     func testRecoverySkippedGoesStraightToCatchUp() {
-        let journals = (0..<3).map { _ in Tests.journal(promised: 1, writer: 1, segments: [Tests.inProgress(1, 2)]) }
+        let journals = (0..<3).map { _ in Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 2)]) }
         for mutation in [nil, Mutation.recoverySkipped] {
             var cluster = Cluster(journals: journals, mutation: mutation)
             cluster.step(.transitionToActive(source: .user))
             for _ in 0..<2 { cluster.exchange(0); cluster.exchange(1) }
-            XCTAssertEqual(cluster.requests[0][0], [mutation == nil ? .prepareRecovery(Tests.info(2), segmentStart: 1)
+            XCTAssertEqual(cluster.requests[0][0], [mutation == nil ? .prepareRecovery(JournalFixtures.info(2), segmentStart: 1)
                                                     : .getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1)])
         }
     }
@@ -555,7 +546,7 @@ final class NameNodeTests: XCTestCase {
     /// `promotionBeforeCatchUp`: after recovery the mutant reads where the journal ends and starts
     /// its segment there, without applying the finalized edits it lacks.
     func testPromotionBeforeCatchUpStartsTheSegmentWithoutReading() {
-        let journals = (0..<3).map { _ in Tests.journal(promised: 1, writer: 1, segments: [Tests.finalized(1, 2)]) }
+        let journals = (0..<3).map { _ in Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.finalized(1, 2)]) }
         for mutation in [nil, Mutation.promotionBeforeCatchUp] {
             var cluster = Cluster(journals: journals, mutation: mutation)
             cluster.step(.transitionToActive(source: .user))
@@ -563,10 +554,10 @@ final class NameNodeTests: XCTestCase {
             let afterRecovery = cluster.sent[0][0].drop { if case .finalizeLogSegment = $0 { false } else { true } }.dropFirst()
             if mutation == nil {
                 XCTAssertEqual(Array(afterRecovery), [.getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1),
-                                                      .startLogSegment(Tests.info(2), txid: 3)])
+                                                      .startLogSegment(JournalFixtures.info(2), txid: 3)])
             } else {
                 XCTAssertEqual(Array(afterRecovery), [.getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1),
-                                                      .startLogSegment(Tests.info(2), txid: 3)])
+                                                      .startLogSegment(JournalFixtures.info(2), txid: 3)])
                 XCTAssertEqual(cluster.nameNodes[0].applied, [], "the edits 1-2 were never applied")
             }
         }
