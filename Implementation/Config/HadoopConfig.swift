@@ -1,0 +1,1 @@
+// The Hadoop XML configuration lives here (issue 4).

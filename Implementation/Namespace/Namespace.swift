@@ -1,0 +1,1 @@
+// The NameNode namespace lives here (issue 4).

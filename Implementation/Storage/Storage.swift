@@ -1,0 +1,1 @@
+// The JournalNode storage lives here (issue 4).

@@ -1,0 +1,3 @@
+import XCTest
+
+// Tests arrive with the module (issue 4).
