@@ -1,1 +1,0 @@
-// The JournalNode storage lives here (issue 4).
