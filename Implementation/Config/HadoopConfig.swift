@@ -1,1 +1,0 @@
-// The Hadoop XML configuration lives here (issue 4).
