@@ -1,3 +1,0 @@
-import XCTest
-
-// Tests arrive with the module (issue 4).
