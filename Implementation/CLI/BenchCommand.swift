@@ -7,7 +7,8 @@ import Checker
 /// never asserted: speed is a benchmark's business, not a test's.
 enum BenchCommand {
     static let usage = """
-    Usage: qjm bench checker [--rm N] [--repeat N] [--workers LIST]
+    Usage: qjm bench journal [--clients N] [--outstanding K] [--seconds S]   (qjm bench journal --help)
+           qjm bench checker [--rm N] [--repeat N] [--workers LIST]
       Runs TwoPhase with N resource managers (default 8) exhaustively, REPEAT times (default 3)
       for each worker count in LIST (default 1,2), each run in its own process, and prints the
       median run's distinct and generated states, depth, wall time, states/s and peak memory.
@@ -17,6 +18,7 @@ enum BenchCommand {
     static let tlcSecondsTwoWorkers = 21.0
 
     static func run(_ words: [String]) -> Int32 {
+        if words.first == "journal" { return JournalBench.run(Array(words.dropFirst())) }
         do {
             let arguments = try Arguments(words, valued: ["rm", "repeat", "workers"], flags: ["help"])
             if arguments.flag("help") {
@@ -24,7 +26,7 @@ enum BenchCommand {
                 return 0
             }
             guard arguments.operands == ["checker"] else {
-                throw Arguments.UsageError(description: "name a benchmark: checker")
+                throw Arguments.UsageError(description: "name a benchmark: checker or journal")
             }
             let resourceManagers = try arguments.integer("rm", in: 1...12) ?? 8
             let repeats = try arguments.integer("repeat", in: 1...50) ?? 3

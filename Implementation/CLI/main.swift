@@ -7,6 +7,10 @@ Usage: qjm <command> [options]
   check     explore a model exhaustively and check its properties   (qjm check --help)
   bench     run a benchmark and print its figures                     (qjm bench --help)
   demo      check the shipped example models and show a counterexample
+  journalnode   the JournalNode daemon                                (qjm journalnode --help)
+  namenode      the NameNode daemon; -format, -bootstrapStandby, -initializeSharedEdits
+  dfs           namespace commands against an HA nameservice          (qjm dfs)
+  cluster       start|stop|status a local cluster of 3 JournalNodes and 2 NameNodes
   help      print this text
 """
 
@@ -16,6 +20,10 @@ switch words.first {
 case "check": status = CheckCommand.run(Array(words.dropFirst()))
 case "bench": status = BenchCommand.run(Array(words.dropFirst()))
 case "demo": status = DemoCommand.run(Array(words.dropFirst()))
+case "journalnode": status = JournalNodeCommand.run(Array(words.dropFirst()))
+case "namenode": status = NameNodeCommand.run(Array(words.dropFirst()))
+case "dfs": status = DfsCommand.run(Array(words.dropFirst()))
+case "cluster": status = ClusterCommand.run(Array(words.dropFirst()))
 case "help", "--help", "-h": print(topUsage); status = 0
 case nil: printError(topUsage); status = 2
 case let other?: printError("qjm: unknown command '\(other)'\n\(topUsage)"); status = 2

@@ -7,11 +7,11 @@ public struct JournalNode: Hashable, Sendable, Codable {
     /// Who a request came from and a reply goes to (a NameNode index, or a reader's).
     public typealias Peer = Int
 
-    public enum Input: Hashable, Sendable {
+    public enum Input: Hashable, Sendable, Codable {
         case request(from: Peer, JournalRequest)
     }
 
-    public enum Effect: Hashable, Sendable {
+    public enum Effect: Hashable, Sendable, Codable {
         case persist(JournalWrite)
         case reply(to: Peer, JournalResponse)
         case log(String)

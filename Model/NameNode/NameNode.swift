@@ -48,7 +48,7 @@ public enum ClientResult: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 public struct NameNode: Hashable, Sendable, Codable {
-    public enum Input: Hashable, Sendable {
+    public enum Input: Hashable, Sendable, Codable {
         case journal(from: JournalNodeID, JournalResponse)
         /// The IPC to a JournalNode failed (connection lost): the request may or may not have run.
         case journalUnreachable(JournalNodeID, JournalRequest)
@@ -61,7 +61,7 @@ public struct NameNode: Hashable, Sendable, Codable {
         case rollEditLog
     }
 
-    public enum Effect: Hashable, Sendable {
+    public enum Effect: Hashable, Sendable, Codable {
         case send(to: JournalNodeID, JournalRequest)
         case replyClient(ClientID, ClientResult)
         /// The answer to a transitionToActive/Standby request: nil on success, else the failure text.
@@ -100,6 +100,13 @@ public struct NameNode: Hashable, Sendable, Codable {
         self.mutation = mutation
     }
 
+    /// A NameNode starting as standby from a checkpoint holding edits `1...checkpointTxID` (their
+    /// writer epochs are not kept in a checkpoint and read as 0); it tails the rest.
+    public init(id: NameNodeID, journalCount: Int, checkpointTxID: TxID, automaticFailover: Bool = false) {
+        self.init(id: id, journalCount: journalCount, automaticFailover: automaticFailover)
+        applied = Array(repeating: 0, count: Int(checkpointTxID))
+    }
+
     /// `n/2 + 1` (under `Mutation.minorityQuorum`, `n/2`).
     public var quorum: Int { mutation == .minorityQuorum ? max(1, journalCount / 2) : journalCount / 2 + 1 }
 
@@ -108,6 +115,10 @@ public struct NameNode: Hashable, Sendable, Codable {
         guard let writer, writer.epochEstablished else { return nil }
         return writer.epoch
     }
+
+    /// Whether a client operation now would be taken (a write logged, a read served) rather than
+    /// refused as from a standby: the host asks before it validates an operation's content.
+    public var acceptsClientWrites: Bool { state == .active && !terminated && (writer?.acceptsWrites ?? false) }
 
     /// Whether this NameNode serves client operations.
     public var servesClients: Bool { state == .active && !terminated }
@@ -157,7 +168,7 @@ public struct NameNode: Hashable, Sendable, Codable {
     // MARK: - Clients
 
     private mutating func handleClient(_ client: ClientID, _ operation: ClientOperation, _ effects: inout [Effect]) {
-        guard state == .active, var active = writer, active.acceptsWrites else {
+        guard acceptsClientWrites, writer != nil else {
             effects.append(.replyClient(client, .standby(category: operation.category, state: .standby)))
             return
         }
@@ -165,13 +176,13 @@ public struct NameNode: Hashable, Sendable, Codable {
         case .read:
             effects.append(.replyClient(client, .read(appliedThrough: TxID(applied.count))))
         case .write:
-            // The namespace changes in memory first; the client is answered after the sync.
-            while TxID(applied.count) < active.sentThrough + TxID(active.waiting.count) {
+            // The namespace changes in memory first; the client is answered after the sync. The
+            // writer is changed in place: a copy would copy `waiting` on every write.
+            while TxID(applied.count) < writer!.sentThrough + TxID(writer!.waiting.count) {
                 applied.append(0)  // only under promotionBeforeCatchUp: edits never applied
             }
-            applied.append(active.epoch)
-            active.waiting.append(client)
-            writer = active
+            applied.append(writer!.epoch)
+            writer!.waiting.append(client)
             if mutation == .acknowledgedBeforeSync {
                 effects.append(.replyClient(client, .written(txid: TxID(applied.count))))
             }

@@ -98,23 +98,37 @@ extension PaxosRecord {
     }
 }
 
-extension JournalNode {
+extension JournalDurableState {
     func feed(_ hasher: inout FingerprintHasher) {
-        hasher.combine(flag: durable.formatted)
-        hasher.combine(durable.promisedEpoch)
-        hasher.combine(durable.writerEpoch)
-        hasher.combine(optional: durable.committedTxID)
-        hasher.combine(int: durable.segments.count)
-        for segment in durable.segments { segment.feed(&hasher) }
-        hasher.combine(int: durable.paxos.count)
-        for record in durable.paxos { record.feed(&hasher) }
-        hasher.combine(int: durable.temporary.count)
-        for temporary in durable.temporary {
+        hasher.combine(flag: formatted)
+        hasher.combine(promisedEpoch)
+        hasher.combine(writerEpoch)
+        hasher.combine(optional: committedTxID)
+        hasher.combine(int: segments.count)
+        for segment in segments { segment.feed(&hasher) }
+        hasher.combine(int: paxos.count)
+        for record in paxos { record.feed(&hasher) }
+        hasher.combine(int: temporary.count)
+        for temporary in temporary {
             hasher.combine(temporary.start)
             hasher.combine(temporary.end)
             hasher.combine(temporary.acceptedInEpoch)
             hasher.combine(temporary.writerEpoch)
         }
+    }
+
+    /// A digest of everything a JournalNode keeps on disk: daemons write it into their traces and
+    /// the trace checker compares it with the model's state after the same step.
+    public var digest: UInt64 {
+        var hasher = FingerprintHasher()
+        feed(&hasher)
+        return hasher.finalize()
+    }
+}
+
+extension JournalNode {
+    func feed(_ hasher: inout FingerprintHasher) {
+        durable.feed(&hasher)
         hasher.combine(optional: volatile.currentSegment)
         hasher.combine(volatile.nextTxID)
         hasher.combine(optional: volatile.unpersistedPromise)
