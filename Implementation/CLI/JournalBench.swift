@@ -11,7 +11,7 @@ enum JournalBench {
     static let usage = """
     Usage: qjm bench journal [--clients N] [--outstanding K] [--seconds S] [--warmup S]
       Starts 3 JournalNodes and an active NameNode (each its own process, fsync on), then runs N
-      client connections (default 8) each keeping K mkdirs outstanding (default 64) for S seconds
+      client connections (default 2) each keeping K mkdirs outstanding (default 128) for S seconds
       (default 10, after a warm-up of 2), and prints acknowledged operations per second and the
       latency percentiles of every acknowledged operation.
     """
@@ -23,8 +23,8 @@ enum JournalBench {
         do {
             let arguments = try Arguments(words, valued: ["clients", "outstanding", "seconds", "warmup"], flags: ["help"])
             if arguments.flag("help") { print(usage); return 0 }
-            let clients = try arguments.integer("clients", in: 1...256) ?? 8
-            let outstanding = try arguments.integer("outstanding", in: 1...4096) ?? 64
+            let clients = try arguments.integer("clients", in: 1...256) ?? 2
+            let outstanding = try arguments.integer("outstanding", in: 1...4096) ?? 128
             let seconds = try arguments.seconds("seconds") ?? 10
             let warmup = try arguments.seconds("warmup") ?? 2
             return try bench(clients: clients, outstanding: outstanding, seconds: seconds, warmup: warmup)

@@ -124,8 +124,8 @@ final class TestCluster {
     }
 
     /// `qjm cluster start`: formats on first use, starts what is not running.
-    func start(activate: Bool = true) throws {
-        let run = try qjm(["cluster", "start", "--dir", runDirectory] + (activate ? [] : ["--no-activate"]))
+    func start(activate: Bool = true, trace: Bool = false) throws {
+        let run = try qjm(["cluster", "start", "--dir", runDirectory] + (activate ? [] : ["--no-activate"]) + (trace ? ["--trace"] : []))
         guard run.status == 0 else {
             throw Failure("qjm cluster start failed (\(run.status)):\n\(run.output)\n\(run.errorOutput)\n\(logs())")
         }
@@ -160,8 +160,9 @@ final class TestCluster {
 
     // MARK: - RPC
 
-    func client() -> FailoverClient {
+    func client(hedging: Bool = false) -> FailoverClient {
         var policy = FailoverClient.Policy()
+        policy.hedging = hedging
         policy.sleepBaseMilliseconds = 20
         policy.sleepMaxMilliseconds = 100
         policy.callTimeoutMilliseconds = 15_000
