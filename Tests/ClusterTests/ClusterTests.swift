@@ -192,4 +192,27 @@ final class ClusterTests: XCTestCase {
         }
         XCTAssertEqual(epochError.description, "Proposed epoch 2 <= last promise 2")
     }
+
+    /// `-initializeSharedEdits` refuses JournalNodes that hold data unless forced, then formats
+    /// them with the NameNode's own namespace; `-format` likewise refuses a formatted namespace.
+    func testInitializeSharedEditsAndReformatNeedForce() throws {
+        try cluster.kill9("nn1")
+        try cluster.kill9("nn2")
+        let refused = try cluster.qjm(["namenode", "-D", "dfs.ha.namenode.id=nn1", "-initializeSharedEdits"])
+        XCTAssertEqual(refused.status, 1, refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("data appears to exist in QJM"), refused.errorOutput)
+        let forced = try cluster.qjm(["namenode", "-D", "dfs.ha.namenode.id=nn1", "-initializeSharedEdits", "-force"])
+        XCTAssertEqual(forced.status, 0, forced.errorOutput)
+        let nameNodeVersion = try String(contentsOfFile: cluster.runDirectory + "/nn1/name/current/VERSION", encoding: .utf8)
+        let namespaceLine = try XCTUnwrap(nameNodeVersion.split(separator: "\n").first { $0.hasPrefix("namespaceID=") })
+        for journal in 1...3 {
+            let version = try String(contentsOfFile: cluster.journalDirectory(journal) + "/VERSION", encoding: .utf8)
+            XCTAssertTrue(version.contains(namespaceLine), "jn\(journal): \(version)")
+            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: cluster.journalDirectory(journal))
+                .contains { $0.hasPrefix("edits_") }, "jn\(journal) still holds edits after the format")
+        }
+        let reformat = try cluster.qjm(["namenode", "-D", "dfs.ha.namenode.id=nn1", "-format"])
+        XCTAssertEqual(reformat.status, 1)
+        XCTAssertTrue(reformat.errorOutput.contains("Not formatting"), reformat.errorOutput)
+    }
 }
