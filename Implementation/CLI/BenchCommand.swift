@@ -8,6 +8,7 @@ import Checker
 enum BenchCommand {
     static let usage = """
     Usage: qjm bench journal [--clients N] [--outstanding K] [--seconds S]   (qjm bench journal --help)
+           qjm bench failover [--rounds N]                                   (qjm bench failover --help)
            qjm bench checker [--rm N] [--repeat N] [--workers LIST]
       Runs TwoPhase with N resource managers (default 8) exhaustively, REPEAT times (default 3)
       for each worker count in LIST (default 1,2), each run in its own process, and prints the
@@ -19,6 +20,7 @@ enum BenchCommand {
 
     static func run(_ words: [String]) -> Int32 {
         if words.first == "journal" { return JournalBench.run(Array(words.dropFirst())) }
+        if words.first == "failover" { return FailoverBench.run(Array(words.dropFirst())) }
         do {
             let arguments = try Arguments(words, valued: ["rm", "repeat", "workers"], flags: ["help"])
             if arguments.flag("help") {
@@ -26,7 +28,7 @@ enum BenchCommand {
                 return 0
             }
             guard arguments.operands == ["checker"] else {
-                throw Arguments.UsageError(description: "name a benchmark: checker or journal")
+                throw Arguments.UsageError(description: "name a benchmark: checker, journal or failover")
             }
             let resourceManagers = try arguments.integer("rm", in: 1...12) ?? 8
             let repeats = try arguments.integer("repeat", in: 1...50) ?? 3

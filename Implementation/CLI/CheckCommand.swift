@@ -298,11 +298,27 @@ struct CheckVisitor: ExampleModelVisitor {
     private func writeCounterexample<M: CheckableModel>(result: CheckResult, model: M) {
         guard let first = CounterexampleFile.all(from: result, model: model).first else { return }
         let path = arguments.string("counterexample") ?? "qjm-counterexample.json"
-        let written = FileManager.default.createFile(atPath: path, contents: first.encoded())
+        // Written in place (open, truncate, write), never by replacing the path: `--counterexample
+        // /dev/null` must not turn the device into a file (FileManager.createFile renames over it).
+        let written = writeInPlace(Array(first.encoded()), to: path)
         let message = written ? "Counterexample to \(first.property) written to \(path); replay it with: qjm check --replay \(path)"
                               : "Warning: could not write the counterexample to \(path)"
         if json { printError(message) } else { print(message) }
     }
+}
+
+/// Writes `bytes` to `path` through an open file (created if missing, truncated otherwise).
+func writeInPlace(_ bytes: [UInt8], to path: String) -> Bool {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var offset = 0
+    while offset < bytes.count {
+        let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 { if errno == EINTR { continue }; return false }
+        offset += count
+    }
+    return true
 }
 
 func printJSON<Value: Encodable>(_ value: Value) {

@@ -135,53 +135,76 @@ enum JournalBench {
         }
     }
 
-    /// 3 JournalNodes and one NameNode started from this executable in a temporary directory.
+    /// 3 JournalNodes and one or two NameNodes started from this executable in a temporary directory.
     final class LocalProcesses {
         let directory: String
         let journalPorts: [UInt16]
-        let nameNodePort: UInt16
-        private var pids: [pid_t] = []
+        let nameNodePorts: [UInt16]
+        var nameNodePort: UInt16 { nameNodePorts[0] }
+        private(set) var pids: [String: pid_t] = [:]
+        let executable: String
 
-        init(directory: String) throws {
+        init(directory: String, extra: [String: String] = ["dfs.ha.log-roll.period": "120s"]) throws {
             self.directory = directory
             let ports = try LocalConfiguration.freePorts(5)
             journalPorts = Array(ports[0..<3])
-            nameNodePort = ports[3]
+            nameNodePorts = [ports[3], ports[4]]
+            executable = try DaemonProcess.currentExecutable()
             try LocalConfiguration.write(to: directory + "/conf", nameservice: "bench", journalPorts: journalPorts,
-                                         nameNodePorts: [ports[3], ports[4]], runDirectory: directory + "/run",
-                                         extra: ["dfs.ha.log-roll.period": "120s"])
+                                         nameNodePorts: nameNodePorts, runDirectory: directory + "/run", extra: extra)
             try FileManager.default.createDirectory(atPath: directory + "/logs", withIntermediateDirectories: true)
         }
 
-        func start() throws {
-            let executable = try DaemonProcess.currentExecutable()
-            let base = ["--conf", directory + "/conf"]
+        var configurationDirectory: String { directory + "/conf" }
+        private var base: [String] { ["--conf", configurationDirectory] }
+
+        /// JournalNodes, `-format` on nn1, nn1 (and nn2 after `-bootstrapStandby`), nn1 made active.
+        func start(nameNodes: Int = 1) throws {
             for (index, port) in journalPorts.enumerated() {
-                pids.append(try DaemonProcess.spawn(executable, ["journalnode"] + base + [
+                pids["jn\(index + 1)"] = try DaemonProcess.spawn(executable, ["journalnode"] + base + [
                     "-D", "dfs.journalnode.rpc-address=127.0.0.1:\(port)",
-                    "-D", "dfs.journalnode.edits.dir=\(directory)/run/jn\(index + 1)"], logPath: "\(directory)/logs/jn\(index + 1).log"))
+                    "-D", "dfs.journalnode.edits.dir=\(directory)/run/jn\(index + 1)"], logPath: "\(directory)/logs/jn\(index + 1).log")
             }
             for port in journalPorts { try waitForPort(port) }
-            let format = try DaemonProcess.spawn(executable, ["namenode"] + base + ["-D", "dfs.ha.namenode.id=nn1", "-format"],
-                                                 logPath: "\(directory)/logs/format.log")
-            var status: Int32 = 0
-            while waitpid(format, &status, 0) < 0 && errno == EINTR {}
-            guard status == 0 else { throw DaemonProcess.SpawnError(description: "namenode -format failed; see \(directory)/logs/format.log") }
-            pids.append(try DaemonProcess.spawn(executable, ["namenode"] + base + ["-D", "dfs.ha.namenode.id=nn1"],
-                                                logPath: "\(directory)/logs/nn1.log"))
-            try waitForPort(nameNodePort)
-            let client = RPCClient(host: "127.0.0.1", port: nameNodePort, connectTimeout: .seconds(5), log: { _ in })
-            defer { client.close() }
-            let answer = try ClientResponse.decode(try client.call(payload: ClientRequest.transitionToActive(source: .user).encode(),
-                                                                   lamport: 0, timeout: .seconds(60)).payload)
+            try runToEnd(["namenode"] + base + ["-D", "dfs.ha.namenode.id=nn1", "-format"], log: "format")
+            try startNameNode(0)
+            if nameNodes > 1 {
+                try runToEnd(["namenode"] + base + ["-D", "dfs.ha.namenode.id=nn2", "-bootstrapStandby"], log: "bootstrap")
+                try startNameNode(1)
+            }
+            let answer = try call(0, .transitionToActive(source: .user), timeout: .seconds(60))
             guard answer == .done else { throw DaemonProcess.SpawnError(description: "transitionToActive failed: \(answer)") }
         }
 
-        func nameNodeInfo() throws -> NameNodeInfo? {
-            let client = RPCClient(host: "127.0.0.1", port: nameNodePort, connectTimeout: .seconds(5), log: { _ in })
+        func startNameNode(_ index: Int) throws {
+            let id = "nn\(index + 1)"
+            pids[id] = try DaemonProcess.spawn(executable, ["namenode"] + base + ["-D", "dfs.ha.namenode.id=\(id)"],
+                                               logPath: "\(directory)/logs/\(id).log")
+            try waitForPort(nameNodePorts[index])
+        }
+
+        func kill9(_ name: String) {
+            guard let pid = pids.removeValue(forKey: name) else { return }
+            DaemonProcess.signalGroup(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+
+        private func runToEnd(_ arguments: [String], log: String) throws {
+            let pid = try DaemonProcess.spawn(executable, arguments, logPath: "\(directory)/logs/\(log).log")
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            guard status == 0 else { throw DaemonProcess.SpawnError(description: "qjm \(arguments.first ?? "") failed; see \(directory)/logs/\(log).log") }
+        }
+
+        func call(_ index: Int, _ request: ClientRequest, timeout: Duration = .seconds(10)) throws -> ClientResponse {
+            let client = RPCClient(host: "127.0.0.1", port: nameNodePorts[index], connectTimeout: .seconds(5), log: { _ in })
             defer { client.close() }
-            guard case .nameNodeInfo(let info) = try ClientResponse.decode(try client.call(
-                payload: ClientRequest.getNameNodeInfo.encode(), lamport: 0, timeout: .seconds(10)).payload) else { return nil }
+            return try ClientResponse.decode(try client.call(payload: request.encode(), lamport: 0, timeout: timeout).payload)
+        }
+
+        func nameNodeInfo() throws -> NameNodeInfo? {
+            guard case .nameNodeInfo(let info) = try call(0, .getNameNodeInfo) else { return nil }
             return info
         }
 
@@ -195,7 +218,8 @@ enum JournalBench {
         }
 
         func stop() {
-            for pid in pids.reversed() { DaemonProcess.stop(pid, graceMilliseconds: 2_000) }
+            for pid in pids.values { DaemonProcess.stop(pid, graceMilliseconds: 2_000) }
+            pids.removeAll()
             try? FileManager.default.removeItem(atPath: directory)
         }
     }

@@ -10,6 +10,7 @@ Usage: qjm <command> [options]
   journalnode   the JournalNode daemon                                (qjm journalnode --help)
   namenode      the NameNode daemon; -format, -bootstrapStandby, -initializeSharedEdits
   dfs           namespace commands against an HA nameservice          (qjm dfs)
+  haadmin       HA state queries, transitions and manual failover     (qjm haadmin -help)
   cluster       start|stop|status a local cluster of 3 JournalNodes and 2 NameNodes
   help      print this text
 """
@@ -23,6 +24,7 @@ case "demo": status = DemoCommand.run(Array(words.dropFirst()))
 case "journalnode": status = JournalNodeCommand.run(Array(words.dropFirst()))
 case "namenode": status = NameNodeCommand.run(Array(words.dropFirst()))
 case "dfs": status = DfsCommand.run(Array(words.dropFirst()))
+case "haadmin": status = HAAdminCommand.run(Array(words.dropFirst()))
 case "cluster": status = ClusterCommand.run(Array(words.dropFirst()))
 case "help", "--help", "-h": print(topUsage); status = 0
 case nil: printError(topUsage); status = 2

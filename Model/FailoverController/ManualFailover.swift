@@ -46,12 +46,14 @@ public struct ManualFailover: Hashable, Sendable, Codable {
     public private(set) var phase: Phase = .checkingTarget
     public private(set) var fenced = false
     public private(set) var failback: [ManualFailover] = []
+    /// The NameNodes' ids (`nn1`, …) for messages; the checker leaves it empty and messages show indexes.
+    public let names: [String]
 
     /// Starts a failover; the first effect is the pre-failover check of `to`.
     public static func start(from: NameNodeID, to: NameNodeID, forceFence: Bool, forceActive: Bool,
-                             fencingMethods: Int, mutation: Mutation? = nil) -> (ManualFailover, [Effect]) {
+                             fencingMethods: Int, mutation: Mutation? = nil, names: [String] = []) -> (ManualFailover, [Effect]) {
         let run = ManualFailover(from: from, to: to, forceFence: forceFence, forceActive: forceActive,
-                                 fencingMethods: fencingMethods, isFailback: false, mutation: mutation)
+                                 fencingMethods: fencingMethods, isFailback: false, mutation: mutation, names: names)
         if fencingMethods == 0 {
             var finished = run
             finished.phase = .finished
@@ -66,8 +68,9 @@ public struct ManualFailover: Hashable, Sendable, Codable {
     }
 
     private init(from: NameNodeID, to: NameNodeID, forceFence: Bool, forceActive: Bool, fencingMethods: Int,
-                 isFailback: Bool, mutation: Mutation?) {
+                 isFailback: Bool, mutation: Mutation?, names: [String]) {
         self.mutation = mutation
+        self.names = names
         self.from = from
         self.to = to
         self.forceFence = forceFence
@@ -110,16 +113,16 @@ public struct ManualFailover: Hashable, Sendable, Codable {
         if phase == .failingBack { return stepFailback(input) }
         switch (phase, input) {
         case (.checkingTarget, .serviceState(let node, let state)) where node == to:
-            guard let state else { return finish(false, "Unable to get service state for \(to)") }
+            guard let state else { return finish(false, "Unable to get service state for \(name(to))") }
             guard state == .standby else { return finish(false, "Can't failover to an \(state.rawValue) service") }
             phase = .gracefulFence
             return [.transitionToStandby(from)]
         case (.gracefulFence, .transitionResult(let node, let failure)) where node == from:
             if failure == nil && !forceFence {
-                return activate([.log("Successfully transitioned \(from) to standby state without fencing")])
+                return activate([.log("Successfully transitioned \(name(from)) to standby state without fencing")])
             }
-            if mutation == .breadcrumbNotFenced { return activate([.log("(mutant) not fencing \(from)")]) }
-            return startFencing([.log(failure.map { "Unable to gracefully make \(from) standby (\($0))" }
+            if mutation == .breadcrumbNotFenced { return activate([.log("(mutant) not fencing \(name(from))")]) }
+            return startFencing([.log(failure.map { "Unable to gracefully make \(name(from)) standby (\($0))" }
                                       ?? "Graceful fence succeeded; fencing anyway (--forcefence)")])
         case (.fencing(let method), .fenceResult(let finishedMethod, let success)) where method == finishedMethod:
             if success {
@@ -130,23 +133,23 @@ public struct ManualFailover: Hashable, Sendable, Codable {
                 phase = .fencing(method: method + 1)
                 return [.log("Fencing method \(method + 1) was unsuccessful."), .fence(from, method: method + 1)]
             }
-            return finish(false, "Unable to fence \(from). Fencing failed.")
+            return finish(false, "Unable to fence \(name(from)). Fencing failed.")
         case (.activating, .transitionResult(let node, let failure)) where node == to:
-            guard let failure else { return finish(true, "Failover from \(from) to \(to) successful") }
-            if fenced || isFailback { return finish(false, "Unable to failover to \(to)", cause: failure) }
+            guard let failure else { return finish(true, "Failover from \(name(from)) to \(name(to)) successful") }
+            if fenced || isFailback { return finish(false, "Unable to failover to \(name(to))", cause: failure) }
             // Fail back: the old active was only made standby, so it can take over again.
-            let (inner, effects) = ManualFailover.failbackRun(from: to, to: from, fencingMethods: fencingMethods)
+            let (inner, effects) = ManualFailover.failbackRun(from: to, to: from, fencingMethods: fencingMethods, names: names)
             failback = [inner]
             phase = .failingBack
-            return [.log("Unable to failover to \(to): \(failure). Failing back to \(from)")] + effects
+            return [.log("Unable to failover to \(name(to)): \(failure). Failing back to \(name(from))")] + effects
         default:
             return []
         }
     }
 
-    private static func failbackRun(from: NameNodeID, to: NameNodeID, fencingMethods: Int) -> (ManualFailover, [Effect]) {
+    private static func failbackRun(from: NameNodeID, to: NameNodeID, fencingMethods: Int, names: [String]) -> (ManualFailover, [Effect]) {
         var run = ManualFailover(from: from, to: to, forceFence: true, forceActive: true, fencingMethods: fencingMethods,
-                                 isFailback: true, mutation: nil)
+                                 isFailback: true, mutation: nil, names: names)
         // The fail-back is a whole failover(to, from, forceFence, forceActive): it checks its
         // target first, and --forceactive only waives readiness.
         run.phase = .checkingTarget
@@ -161,12 +164,15 @@ public struct ManualFailover: Hashable, Sendable, Codable {
             guard case .finished(let success, let message) = effect else { continue }
             effects.remove(at: index)
             phase = .finished
-            let outcome = success ? "" : ". Failback to \(from) failed (\(message))"
-            effects.append(.finished(success: false, message: "Unable to failover to \(to)\(outcome)"))
+            let outcome = success ? "" : ". Failback to \(name(from)) failed (\(message))"
+            effects.append(.finished(success: false, message: "Unable to failover to \(name(to))\(outcome)"))
             break
         }
         return effects
     }
+
+    /// A NameNode's id for messages.
+    private func name(_ id: NameNodeID) -> String { id < names.count ? names[id] : "\(id)" }
 
     private mutating func startFencing(_ effects: [Effect]) -> [Effect] {
         phase = .fencing(method: 0)

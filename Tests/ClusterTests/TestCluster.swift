@@ -131,6 +131,17 @@ final class TestCluster {
         }
     }
 
+    /// Starts one NameNode by hand with extra `-D` overrides (recorded like the cluster's own).
+    func startNameNode(_ id: String, overrides: [String]) throws {
+        let executable = try TestCluster.executable().path
+        let arguments = ["namenode", "--conf", configurationDirectory, "-D", "qjm.local.dir=\(runDirectory)",
+                         "-D", "dfs.ha.namenode.id=\(id)"] + overrides.flatMap { ["-D", $0] }
+        let pid = try DaemonProcess.spawn(executable, arguments, logPath: "\(runDirectory)/logs/\(id).log")
+        try "\(pid)\n".write(toFile: "\(runDirectory)/pids/\(id).pid", atomically: true, encoding: .utf8)
+        let port = nameNodePorts[nameNodeIDs.firstIndex(of: id)!]
+        try awaitCondition("\(id) to listen", seconds: 20) { DaemonProcess.acceptsConnections(host: "127.0.0.1", port: port) }
+    }
+
     func pid(_ name: String) -> pid_t? {
         guard let text = try? String(contentsOfFile: "\(runDirectory)/pids/\(name).pid", encoding: .utf8) else { return nil }
         return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -1,0 +1,127 @@
+@preconcurrency import Glibc
+import Foundation
+import Hosts
+import Model
+import XCTest
+
+/// Randomized faults with a writer running: kill -9 and SIGSTOP of the active followed by
+/// `haadmin -failover`, JournalNode restarts, graceful failovers. Afterwards every acknowledged
+/// operation is on the active, and the NameNodes' traces show that no two NameNodes acknowledged
+/// writes in overlapping epochs. The seed is printed; QJM_SOAK_SEED and QJM_SOAK_ROUNDS override.
+final class FailoverSoakTests: XCTestCase {
+    func testRandomizedFaultsLoseNoAcknowledgedWrite() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let seed = environment["QJM_SOAK_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...1_000_000)
+        let rounds = environment["QJM_SOAK_ROUNDS"].flatMap(Int.init) ?? 50
+        print("FailoverSoakTests seed \(seed), \(rounds) rounds (QJM_SOAK_SEED=\(seed) reproduces the choices)")
+        var random = SeededGenerator(seed: seed)
+        let cluster = try TestCluster(extraProperties: [
+            "dfs.ha.fencing.methods": "shell(echo fenced $target_namenodeid >> ${qjm.local.dir}/fenced.log)",
+            "ha.failover-controller.graceful-fence.rpc-timeout.ms": "500",
+        ])
+        defer { cluster.tearDown() }
+        try cluster.start(trace: true)
+        let writer = Writer(client: cluster.client())
+        writer.start()
+        defer { writer.stop() }
+        var active = 0
+        var history: [String] = []
+        for round in 0..<rounds {
+            let before = writer.acknowledged.count
+            let standby = 1 - active
+            let fault = Int.random(in: 0..<4, using: &random)
+            switch fault {
+            case 0:  // kill -9 the active, fail over, restart it as standby
+                try cluster.kill9(cluster.nameNodeIDs[active])
+                try failover(cluster, from: active, to: standby, force: false, round: round)
+                try cluster.start(activate: false)
+                active = standby
+            case 1:  // pause the active, fail over with --forcefence, resume it: its epoch is stale
+                try cluster.signal(cluster.nameNodeIDs[active], SIGSTOP)
+                try failover(cluster, from: active, to: standby, force: true, round: round)
+                try cluster.signal(cluster.nameNodeIDs[active], SIGCONT)
+                // Its next write is refused and it stops; restart whatever stopped.
+                _ = try? cluster.call(active, .mkdirs(path: "/stale/\(round)", createParent: true), timeout: .seconds(5))
+                try cluster.awaitCondition("the old active to stop", seconds: 20) { !cluster.isRunning(cluster.nameNodeIDs[active]) }
+                try cluster.start(activate: false)
+                active = standby
+            case 2:  // restart a JournalNode
+                let journal = Int.random(in: 1...3, using: &random)
+                try cluster.kill9("jn\(journal)")
+                try cluster.start(activate: false)
+            default:  // graceful failover
+                try failover(cluster, from: active, to: standby, force: false, round: round)
+                active = standby
+            }
+            history.append(["kill -9 + failover", "SIGSTOP + forcefence failover", "JournalNode restart", "graceful failover"][fault])
+            try cluster.awaitCondition("writes to go on after round \(round) (\(history.last!))", seconds: 30) {
+                writer.acknowledged.count > before
+            }
+        }
+        writer.stop()
+        let acknowledged = writer.acknowledged
+        print("FailoverSoakTests: \(acknowledged.count) acknowledged writes, \(writer.failures) failed or unknown; rounds: "
+              + Dictionary(grouping: history, by: { $0 }).map { "\($0.key) ×\($0.value.count)" }.sorted().joined(separator: ", "))
+        XCTAssertGreaterThanOrEqual(acknowledged.count, rounds)
+        for path in acknowledged {
+            guard case .fileStatus(let status?) = try cluster.call(active, .getFileInfo(path: path)) else {
+                return XCTFail("acknowledged \(path) lost (seed \(seed))")
+            }
+            XCTAssertTrue(status.isDirectory)
+        }
+        try checkEpochsDoNotOverlap(cluster, seed: seed)
+    }
+
+    private func failover(_ cluster: TestCluster, from: Int, to: Int, force: Bool, round: Int) throws {
+        let run = try cluster.qjm(["haadmin", "-failover"] + (force ? ["--forcefence"] : [])
+                                  + [cluster.nameNodeIDs[from], cluster.nameNodeIDs[to]])
+        guard run.status == 0 else {
+            throw TestCluster.Failure("round \(round): haadmin -failover failed: \(run.errorOutput)\n\(cluster.logs())")
+        }
+    }
+
+    /// From every NameNode trace: the txids each NameNode acknowledged, with the epoch of the
+    /// JournalNode answers that made them durable. Each epoch belongs to one NameNode, and every
+    /// txid acknowledged in an epoch precedes every txid acknowledged in a later epoch.
+    private func checkEpochsDoNotOverlap(_ cluster: TestCluster, seed: UInt64) throws {
+        var acknowledgements: [(nameNode: String, epoch: Epoch, txid: TxID)] = []
+        for id in cluster.nameNodeIDs {
+            let path = cluster.runDirectory + "/traces/namenode-\(id).jsonl"
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            for line in lines {
+                let record = try JSONDecoder().decode(TraceRecord<NameNode.Input, NameNode.Effect>.self, from: Data(line.utf8))
+                guard case .journal(_, .written(let epoch, _, _)) = record.input else { continue }
+                for effect in record.effects {
+                    if case .replyClient(_, .written(let txid)) = effect { acknowledgements.append((id, epoch, txid)) }
+                }
+            }
+        }
+        XCTAssertFalse(acknowledgements.isEmpty)
+        let byEpoch = Dictionary(grouping: acknowledgements, by: \.epoch)
+        for (epoch, entries) in byEpoch {
+            XCTAssertEqual(Set(entries.map(\.nameNode)).count, 1, "epoch \(epoch) acknowledged by two NameNodes (seed \(seed))")
+        }
+        let epochs = byEpoch.keys.sorted()
+        for (earlier, later) in zip(epochs, epochs.dropFirst()) {
+            let lastEarlier = byEpoch[earlier]!.map(\.txid).max()!
+            let firstLater = byEpoch[later]!.map(\.txid).min()!
+            XCTAssertLessThan(lastEarlier, firstLater,
+                              "epoch \(earlier) acknowledged txid \(lastEarlier) at or after epoch \(later)'s \(firstLater) (seed \(seed))")
+        }
+        let txids = acknowledgements.map(\.txid)
+        XCTAssertEqual(Set(txids).count, txids.count, "a txid was acknowledged twice (seed \(seed))")
+    }
+}
+
+/// SplitMix64: a seeded generator, so a soak's choices reproduce from its printed seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
