@@ -54,6 +54,7 @@ final class FailoverSoakTests: XCTestCase {
                 active = standby
             }
             history.append(["kill -9 + failover", "SIGSTOP + forcefence failover", "JournalNode restart", "graceful failover"][fault])
+            active = try recover(cluster, preferring: active, round: round, history: &history)
             try cluster.awaitCondition("writes to go on after round \(round) (\(history.last!))", seconds: 30) {
                 writer.acknowledged.count > before
             }
@@ -70,6 +71,23 @@ final class FailoverSoakTests: XCTestCase {
             XCTAssertTrue(status.isDirectory)
         }
         try checkEpochsDoNotOverlap(cluster, seed: seed)
+    }
+
+    /// As an operator would: restart whatever died, and if no NameNode is active (an active stops
+    /// when it loses its quorum, e.g. a JournalNode dies while another is still out of sync until
+    /// the next roll, as upstream), make one active. Returns the active one.
+    private func recover(_ cluster: TestCluster, preferring preferred: Int, round: Int, history: inout [String]) throws -> Int {
+        try cluster.start(activate: false)
+        for candidate in [preferred, 1 - preferred] {
+            if (try? cluster.info(candidate).state) == .active { return candidate }
+        }
+        history.append("quorum lost: NameNode restarted and made active")
+        for candidate in [preferred, 1 - preferred] {
+            let run = try cluster.qjm(["haadmin", "-transitionToActive", cluster.nameNodeIDs[candidate]])
+            if run.status == 0 { return candidate }
+            try cluster.start(activate: false)
+        }
+        throw TestCluster.Failure("round \(round): no NameNode could be made active\n\(cluster.logs())")
     }
 
     private func failover(_ cluster: TestCluster, from: Int, to: Int, force: Bool, round: Int) throws {
