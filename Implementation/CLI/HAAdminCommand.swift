@@ -199,9 +199,31 @@ enum HAAdminCommand {
                 throw ToolError(text: refusal)
             }
             if node.automaticFailoverEnabled {
+                guard confirm(Tool.forceManualWarning) else { throw ToolError(text: "Aborted") }
                 logger.warn("Proceeding with manual HA state management even though\nautomatic failover is enabled for NameNode at \(node.rpcAddress)")
             }
             return HAAdminRules.requestSource(automaticFailover: node.automaticFailoverEnabled, forceManual: forceManual)
+        }
+
+        static let forceManualWarning = "You have specified the --forcemanual flag. This flag is dangerous, as it can induce "
+            + "a split-brain scenario that WILL CORRUPT your HDFS namespace, possibly irrecoverably.\n\nIt is recommended not "
+            + "to use this flag, but instead to shut down the cluster and disable automatic failover if you prefer to "
+            + "manually manage your HA state.\n\nYou may abort safely by answering 'n' or hitting ^C now.\n\nAre you sure "
+            + "you want to continue?"
+
+        /// `ToolRunner.confirmPrompt`: asks on stderr until the answer on stdin is yes or no; the end
+        /// of input is a no.
+        private func confirm(_ prompt: String) -> Bool {
+            for _ in 0..<10 {
+                FileHandle.standardError.write(Data((prompt + " (Y or N) ").utf8))
+                guard let line = readLine() else { return false }
+                switch line.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "y", "yes": return true
+                case "n", "no": return false
+                default: FileHandle.standardError.write(Data("Invalid input: \(line)\n".utf8))
+                }
+            }
+            return false
         }
 
         private func transition(_ node: NameNodeConfiguration, _ request: ClientRequest, timeout: Duration) throws {

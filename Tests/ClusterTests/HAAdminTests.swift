@@ -22,7 +22,9 @@ final class HAAdminTests: XCTestCase {
         cluster?.tearDown()
     }
 
-    private func haadmin(_ arguments: [String]) throws -> TestCluster.Run { try cluster.qjm(["haadmin"] + arguments) }
+    private func haadmin(_ arguments: [String], input: String? = nil) throws -> TestCluster.Run {
+        try cluster.qjm(["haadmin"] + arguments, input: input)
+    }
 
     private var fencedLog: String { (try? String(contentsOfFile: cluster.runDirectory + "/fenced.log", encoding: .utf8)) ?? "" }
 
@@ -66,6 +68,28 @@ final class HAAdminTests: XCTestCase {
         XCTAssertTrue(bogus.errorOutput.hasPrefix("bogus: Unknown command"), bogus.errorOutput)
         let count = try haadmin(["-transitionToStandby"])
         XCTAssertTrue(count.errorOutput.hasPrefix("transitionToStandby: incorrect number of arguments"), count.errorOutput)
+    }
+
+    /// With automatic failover configured, state changes are refused without `--forcemanual`,
+    /// which asks for confirmation; a bad fencing method is reported at load naming its line.
+    func testForceManualRuleAndFencingConfigurationErrors() throws {
+        let automatic = ["-D", "dfs.ha.automatic-failover.enabled=true", "-D", "ha.zookeeper.quorum=127.0.0.1:2181"]
+        let refused = try haadmin(automatic + ["-transitionToStandby", "nn1"])
+        XCTAssertEqual(refused.status, 255)
+        XCTAssertTrue(refused.errorOutput.contains("Automatic failover is enabled for NameNode at 127.0.0.1:\(cluster.nameNodePorts[0])\nRefusing to manually manage HA state"), refused.errorOutput)
+        let aborted = try haadmin(automatic + ["-transitionToStandby", "--forcemanual", "nn1"], input: "n\n")
+        XCTAssertEqual(aborted.status, 255)
+        XCTAssertTrue(aborted.errorOutput.contains("Are you sure you want to continue? (Y or N)"), aborted.errorOutput)
+        XCTAssertTrue(aborted.errorOutput.contains("Aborted"), aborted.errorOutput)
+        XCTAssertEqual(try state("nn1"), "active")
+        let confirmed = try haadmin(automatic + ["-transitionToStandby", "--forcemanual", "nn1"], input: "y\n")
+        XCTAssertEqual(confirmed.status, 0, confirmed.errorOutput)
+        XCTAssertEqual(try state("nn1"), "standby")
+        XCTAssertEqual(try haadmin(automatic + ["-getServiceState", "nn1"]).status, 0, "queries work with automatic failover")
+
+        let badFencer = try haadmin(["-D", "dfs.ha.fencing.methods=shell(/bin/true)\nshell()", "-failover", "nn1", "nn2"])
+        XCTAssertEqual(badFencer.status, 255)
+        XCTAssertTrue(badFencer.errorOutput.contains("line 2"), badFencer.errorOutput)
     }
 
     /// A graceful failover runs no fencer; `--forcefence` runs it with the target's environment.

@@ -80,7 +80,7 @@ final class TestCluster {
     /// Runs `qjm arguments` with this cluster's configuration and waits for it (at most `secondsMax`;
     /// then its process group is killed). Output goes through files, so a chatty child never blocks.
     @discardableResult
-    func qjm(_ arguments: [String], secondsMax: Double = 90) throws -> Run {
+    func qjm(_ arguments: [String], input: String? = nil, secondsMax: Double = 90) throws -> Run {
         let executable = try TestCluster.executable().path
         let stamp = UUID().uuidString.prefix(8)
         let outputPath = "\(directory)/qjm-\(stamp).out"
@@ -88,7 +88,10 @@ final class TestCluster {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let inputPath = "\(directory)/qjm-\(stamp).in"
+        try (input ?? "").write(toFile: inputPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: inputPath) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var attributes = posix_spawnattr_t()
