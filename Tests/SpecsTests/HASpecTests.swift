@@ -41,6 +41,23 @@ final class HASpecTests: XCTestCase {
     static let tinyDistinct = 825
     static let tinyDepth = 49
 
+    /// The shipped `small` (what plain `qjm check` runs), exhaustively: every property holds,
+    /// every `sometimes` guard is reached, and its size is pinned. (Model, Specs and Checker are
+    /// optimised in debug builds for this; it takes about a minute with 2 workers.)
+    func testSmallHoldsEveryPropertyReachesEveryGuardAndPinsItsSize() {
+        let result = check(HAConfigurations.small, name: "small")
+        XCTAssertEqual(result.outcome, .holds)
+        for report in result.properties {
+            XCTAssertEqual(report.status, .holds, "\(report.kind) \(report.name)")
+        }
+        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth],
+                       [HASpecTests.smallDistinct, HASpecTests.smallGenerated, HASpecTests.smallDepth])
+    }
+
+    static let smallDistinct = 2_014_678
+    static let smallGenerated = 8_228_655
+    static let smallDepth = 82
+
     func testWorkersDoNotChangeTheHAExploration() {
         let one = check(HASpecTests.tiny, name: "tiny", workers: 1)
         let two = check(HASpecTests.tiny, name: "tiny", workers: 2)
