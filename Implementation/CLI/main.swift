@@ -11,6 +11,7 @@ Usage: qjm <command> [options]
   namenode      the NameNode daemon; -format, -bootstrapStandby, -initializeSharedEdits
   dfs           namespace commands against an HA nameservice          (qjm dfs)
   haadmin       HA state queries, transitions and manual failover     (qjm haadmin -help)
+  trace-check   replay daemon traces through the model                (qjm trace-check DIR)
   cluster       start|stop|status a local cluster of 3 JournalNodes and 2 NameNodes
   help      print this text
 """
@@ -26,6 +27,7 @@ case "namenode": status = NameNodeCommand.run(Array(words.dropFirst()))
 case "dfs": status = DfsCommand.run(Array(words.dropFirst()))
 case "haadmin": status = HAAdminCommand.run(Array(words.dropFirst()))
 case "cluster": status = ClusterCommand.run(Array(words.dropFirst()))
+case "trace-check": status = TraceCheckCommand.run(Array(words.dropFirst()))
 case "help", "--help", "-h": print(topUsage); status = 0
 case nil: printError(topUsage); status = 2
 case let other?: printError("qjm: unknown command '\(other)'\n\(topUsage)"); status = 2

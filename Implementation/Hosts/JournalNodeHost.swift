@@ -299,6 +299,7 @@ final class JournalSlot: @unchecked Sendable {
         directory = try open()
         queue = DispatchQueue(label: "journal.\(journalID)")
         node = JournalNode(id: index, durable: directory.durableState)
+        trace.recordStart(lamport: 0, state: node.durable)
     }
 
     /// A restart of this journal from what is on disk, as after a crash: the directory is opened
@@ -307,6 +308,7 @@ final class JournalSlot: @unchecked Sendable {
         directory.close()
         directory = try reopen()
         node = JournalNode(id: index, durable: directory.durableState)
+        trace.recordStart(lamport: 0, state: node.durable)
     }
 
     func close() {

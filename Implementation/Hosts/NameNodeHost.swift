@@ -125,6 +125,8 @@ public final class NameNodeHost: @unchecked Sendable {
                         automaticFailover: options.automaticFailover)
         trace = try TraceWriter(path: options.traceDirectory.map { "\($0)/namenode-\(options.nameNodeID).jsonl" },
                                 node: "namenode:\(options.nameNodeID)")
+        trace.recordStart(lamport: 0, state: NameNodeStart(journalCount: options.journals.count, checkpointTxID: txid,
+                                                          automaticFailover: options.automaticFailover))
         logger.info("Loaded checkpoint at txid \(txid) from \(options.nameDirectory) (\(namespaceInfo))")
     }
 

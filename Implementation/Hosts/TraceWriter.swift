@@ -1,23 +1,7 @@
 import Foundation
+import Model
 import Support
 import Synchronization
-
-/// One step of a daemon's node: what came in, what the model answered, and the durable state
-/// after it. A trace file holds one JSON object per line; see Implementation/Hosts/README.md.
-public struct TraceRecord<Input: Codable, Effect: Codable>: Codable {
-    /// The node, e.g. `journalnode:127.0.0.1:8485/mycluster` or `namenode:nn1`.
-    public var node: String
-    /// The step's number within this trace file, from 1.
-    public var step: UInt64
-    /// The Lamport time of the step (after receiving the input's message, if any).
-    public var lamport: UInt64
-    public var input: Input
-    public var effects: [Effect]
-    /// `JournalDurableState.digest` (JournalNodes) or the namespace digest (NameNodes), in hex.
-    public var durable: String
-    /// How the host fared executing the effects: nil when all were carried out, else the error.
-    public var hostError: String?
-}
 
 /// Appends trace records to a JSON-lines file, thread-safe; a no-op when tracing is off.
 public final class TraceWriter: Sendable {
@@ -55,6 +39,22 @@ public final class TraceWriter: Sendable {
             guard var line = try? encoder.encode(record) else { return }
             line.append(0x0A)
             try? handle.write(contentsOf: line)
+        }
+    }
+
+    /// Writes a start line: the state the node's model is (re)built from.
+    public func recordStart<State: Codable>(lamport: UInt64, state: State) {
+        write(TraceStart(node: node, lamport: lamport, start: state))
+    }
+
+    private func write<Line: Encodable>(_ line: Line) {
+        self.state.withLock { state in
+            guard let handle = state.handle else { return }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            guard var data = try? encoder.encode(line) else { return }
+            data.append(0x0A)
+            try? handle.write(contentsOf: data)
         }
     }
 

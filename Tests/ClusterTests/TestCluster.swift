@@ -127,8 +127,12 @@ final class TestCluster {
     }
 
     /// `qjm cluster start`: formats on first use, starts what is not running.
+    /// Whether daemons write traces (once asked, every later (re)start keeps tracing).
+    private(set) var tracing = false
+
     func start(activate: Bool = true, trace: Bool = false) throws {
-        let run = try qjm(["cluster", "start", "--dir", runDirectory] + (activate ? [] : ["--no-activate"]) + (trace ? ["--trace"] : []))
+        tracing = tracing || trace
+        let run = try qjm(["cluster", "start", "--dir", runDirectory] + (activate ? [] : ["--no-activate"]) + (tracing ? ["--trace"] : []))
         guard run.status == 0 else {
             throw Failure("qjm cluster start failed (\(run.status)):\n\(run.output)\n\(run.errorOutput)\n\(logs())")
         }

@@ -38,9 +38,15 @@ final class TraceAndCheckpointTests: XCTestCase {
             XCTAssertGreaterThan(lines.count, 10, file)
             var node = JournalNode(id: 0, durable: JournalDurableState(formatted: true))
             var lamport: UInt64 = 0
+            var step: UInt64 = 0
             for (number, line) in lines.enumerated() {
+                if line.hasPrefix("{\"lamport\":") {  // a start line (keys are sorted: lamport, node, start)
+                    node = JournalNode(id: 0, durable: try JSONDecoder().decode(TraceStart<JournalDurableState>.self, from: Data(line.utf8)).start)
+                    continue
+                }
                 let record = try JSONDecoder().decode(TraceRecord<JournalNode.Input, JournalNode.Effect>.self, from: Data(line.utf8))
-                XCTAssertEqual(record.step, UInt64(number + 1), "\(file) line \(number + 1)")
+                step += 1
+                XCTAssertEqual(record.step, step, "\(file) line \(number + 1)")
                 XCTAssertGreaterThan(record.lamport, lamport, "\(file) line \(number + 1): Lamport time goes forward")
                 lamport = record.lamport
                 XCTAssertNil(record.hostError, "\(file) line \(number + 1)")
@@ -53,9 +59,26 @@ final class TraceAndCheckpointTests: XCTestCase {
         for name in ["getJournalState", "newEpoch", "startLogSegment", "journal", "finalizeLogSegment", "getEditLogManifest"] {
             XCTAssertTrue(requestsSeen.contains(name), "no \(name) in the traces: \(requestsSeen.sorted())")
         }
+        let check = try cluster.qjm(["trace-check", cluster.runDirectory + "/traces"])
+        XCTAssertEqual(check.status, 0, check.output + check.errorOutput)
+        XCTAssertTrue(check.output.contains("The traces conform to the model."), check.output)
+        XCTAssertEqual(check.output.components(separatedBy: " conforms").count - 1, 5, check.output)
+
+        // A trace that says a JournalNode did something the model would not is caught, by line.
+        let tampered = cluster.directory + "/tampered"
+        try FileManager.default.createDirectory(atPath: tampered, withIntermediateDirectories: true)
+        let original = try String(contentsOfFile: cluster.runDirectory + "/traces/" + journalTraces[0], encoding: .utf8)
+        var lines = original.split(separator: "\n").map(String.init)
+        let newEpochLine = try XCTUnwrap(lines.firstIndex { $0.contains("\"newEpochAccepted\"") })
+        lines[newEpochLine] = lines[newEpochLine].replacingOccurrences(of: "\"promisedEpoch\":{\"_0\":1}", with: "\"promisedEpoch\":{\"_0\":7}")
+        try lines.joined(separator: "\n").write(toFile: tampered + "/" + journalTraces[0], atomically: true, encoding: .utf8)
+        let caught = try cluster.qjm(["trace-check", tampered])
+        XCTAssertEqual(caught.status, 1, caught.output)
+        XCTAssertTrue(caught.output.contains("line \(newEpochLine + 1): the model's effects differ"), caught.output)
+
         let nameNodeLines = try String(contentsOfFile: cluster.runDirectory + "/traces/namenode-nn2.jsonl", encoding: .utf8)
             .split(separator: "\n")
-        let inputs = try nameNodeLines.map { try JSONDecoder().decode(TraceRecord<NameNode.Input, NameNode.Effect>.self, from: Data($0.utf8)).input }
+        let inputs = try nameNodeLines.filter { !$0.hasPrefix("{\"lamport\":") }.map { try JSONDecoder().decode(TraceRecord<NameNode.Input, NameNode.Effect>.self, from: Data($0.utf8)).input }
         XCTAssertTrue(inputs.contains(.transitionToActive(source: .user)))
     }
 

@@ -1,0 +1,203 @@
+import Foundation
+import Model
+
+/// `qjm trace-check`: replays the daemons' traces through the model and checks properties
+/// across them.
+///
+/// Each file is one node's history (see `Model/Trace/TraceRecord.swift`): a `start` line each
+/// time the node starts, with the state its model node is built from, then its steps. Every step
+/// is replayed through a fresh model node: the effects must equal the recorded ones and, for a
+/// JournalNode, the durable-state digest must too. Across files it checks that no JournalNode's
+/// promise went backward (within a run or across a restart), that JournalNodes agree on every
+/// finalized segment they share, and that each epoch's acknowledged writes came from one
+/// NameNode, with txids ordered by epoch.
+public enum TraceCheck {
+    public struct FileReport: Sendable {
+        public var file: String
+        public var node: String
+        public var starts = 0
+        public var steps = 0
+        /// The first place replay and trace disagree: "line N: what".
+        public var divergence: String?
+    }
+
+    public struct Report: Sendable {
+        public var files: [FileReport] = []
+        /// Cross-node checks by name: nil when the check holds, else the counterexample.
+        public var checks: [(name: String, detail: String, violation: String?)] = []
+        public var conforms: Bool { files.allSatisfy { $0.divergence == nil } && checks.allSatisfy { $0.violation == nil } }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Checks every `*.jsonl` file in `directory`.
+    public static func run(directory: String) throws -> Report {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }.sorted()
+        guard !names.isEmpty else { throw Failure(description: "no trace files (*.jsonl) in \(directory)") }
+        var report = Report()
+        var journals: [(node: String, durable: JournalDurableState)] = []
+        var promiseViolation: String?
+        var acknowledgements: [(node: String, epoch: Epoch, txid: TxID)] = []
+        for name in names {
+            let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            if name.hasPrefix("journalnode-") {
+                let (file, durable, violation) = replayJournalNode(name, lines)
+                report.files.append(file)
+                if let durable { journals.append((file.node, durable)) }
+                promiseViolation = promiseViolation ?? violation
+            } else if name.hasPrefix("namenode-") {
+                let (file, acknowledged) = replayNameNode(name, lines)
+                report.files.append(file)
+                acknowledgements += acknowledged
+            } else {
+                report.files.append(FileReport(file: name, node: "?", divergence: "not a journalnode-*.jsonl or namenode-*.jsonl trace"))
+            }
+        }
+        report.checks.append(("PromisedEpochNeverDecreases", "every JournalNode step and restart", promiseViolation))
+        report.checks.append(("FinalizedSegmentsAgree", "\(journals.count) JournalNodes' final state", finalizedSegmentsAgree(journals)))
+        let epochs = Set(acknowledgements.map(\.epoch)).sorted()
+        report.checks.append(("EpochsHaveOneWriter", "\(acknowledgements.count) acknowledged writes in epochs \(epochs.map(String.init).joined(separator: ", "))",
+                              epochsHaveOneWriter(acknowledgements)))
+        return report
+    }
+
+    static let decoder = JSONDecoder()
+
+    /// Start lines and step lines are told apart by their first key (the writer sorts keys: a
+    /// start line opens with "lamport", a step with "durable").
+    private static func isStart(_ line: String) -> Bool { line.hasPrefix("{\"lamport\":") }
+
+    /// Replays one JournalNode's trace; returns its final durable state and any backward promise.
+    static func replayJournalNode(_ name: String, _ lines: [String]) -> (FileReport, JournalDurableState?, String?) {
+        var file = FileReport(file: name, node: "?")
+        var node: JournalNode?
+        var promised: Epoch = 0
+        var violation: String?
+        for (index, line) in lines.enumerated() {
+            let where_ = "\(name) line \(index + 1)"
+            do {
+                if isStart(line) {
+                    let start = try decoder.decode(TraceStart<JournalDurableState>.self, from: Data(line.utf8))
+                    file.node = start.node
+                    file.starts += 1
+                    if start.start.promisedEpoch < promised && violation == nil {
+                        violation = "\(where_): restarted with promise \(start.start.promisedEpoch) after promising \(promised)"
+                    }
+                    promised = max(promised, start.start.promisedEpoch)
+                    node = JournalNode(id: 0, durable: start.start)
+                    continue
+                }
+                let record = try decoder.decode(TraceRecord<JournalNode.Input, JournalNode.Effect>.self, from: Data(line.utf8))
+                file.node = record.node
+                file.steps += 1
+                guard var current = node else { file.divergence = "\(where_): a step before any start line"; break }
+                let effects = current.step(record.input)
+                if effects != record.effects {
+                    file.divergence = "\(where_): the model's effects differ\n      model: \(effects)\n      trace: \(record.effects)"
+                    break
+                }
+                if record.hostError == nil, String(current.durable.digest, radix: 16) != record.durable {
+                    file.divergence = "\(where_): durable state digest \(record.durable) differs from the model's \(String(current.durable.digest, radix: 16))"
+                    break
+                }
+                if current.durable.promisedEpoch < promised && violation == nil {
+                    violation = "\(where_): promise went from \(promised) to \(current.durable.promisedEpoch)"
+                }
+                promised = max(promised, current.durable.promisedEpoch)
+                node = current
+            } catch {
+                file.divergence = "\(where_): unreadable (\(error))"
+                break
+            }
+        }
+        return (file, node?.durable, violation)
+    }
+
+    /// Replays one NameNode's trace; returns the writes it acknowledged with their epochs (the
+    /// epoch of the JournalNode answer that completed the quorum).
+    static func replayNameNode(_ name: String, _ lines: [String]) -> (FileReport, [(node: String, epoch: Epoch, txid: TxID)]) {
+        var file = FileReport(file: name, node: "?")
+        var node: NameNode?
+        var acknowledged: [(node: String, epoch: Epoch, txid: TxID)] = []
+        for (index, line) in lines.enumerated() {
+            let where_ = "\(name) line \(index + 1)"
+            do {
+                if isStart(line) {
+                    let start = try decoder.decode(TraceStart<NameNodeStart>.self, from: Data(line.utf8))
+                    file.node = start.node
+                    file.starts += 1
+                    node = start.start.makeNode()
+                    continue
+                }
+                let record = try decoder.decode(TraceRecord<NameNode.Input, NameNode.Effect>.self, from: Data(line.utf8))
+                file.node = record.node
+                file.steps += 1
+                guard var current = node else { file.divergence = "\(where_): a step before any start line"; break }
+                let effects = current.step(record.input)
+                if effects != record.effects {
+                    file.divergence = "\(where_): the model's effects differ\n      model: \(effects)\n      trace: \(record.effects)"
+                    break
+                }
+                if case .journal(_, .written(let epoch, _, _)) = record.input {
+                    for case .replyClient(_, .written(let txid)) in effects { acknowledged.append((record.node, epoch, txid)) }
+                }
+                node = current
+            } catch {
+                file.divergence = "\(where_): unreadable (\(error))"
+                break
+            }
+        }
+        return (file, acknowledged)
+    }
+
+    static func finalizedSegmentsAgree(_ journals: [(node: String, durable: JournalDurableState)]) -> String? {
+        var seen: [TxID: (node: String, segment: Segment)] = [:]
+        for (node, durable) in journals {
+            for segment in durable.segments where segment.finalized {
+                if let other = seen[segment.start], other.segment.end != segment.end || other.segment.writerEpoch != segment.writerEpoch {
+                    return "\(other.node) holds \(other.segment), \(node) holds \(segment)"
+                }
+                seen[segment.start] = (node, segment)
+            }
+        }
+        return nil
+    }
+
+    static func epochsHaveOneWriter(_ acknowledgements: [(node: String, epoch: Epoch, txid: TxID)]) -> String? {
+        let byEpoch = Dictionary(grouping: acknowledgements, by: \.epoch)
+        for epoch in byEpoch.keys.sorted() {
+            let writers = Set(byEpoch[epoch]!.map(\.node)).sorted()
+            if writers.count > 1 { return "epoch \(epoch) acknowledged by \(writers.joined(separator: " and "))" }
+        }
+        let epochs = byEpoch.keys.sorted()
+        for (earlier, later) in zip(epochs, epochs.dropFirst()) {
+            let last = byEpoch[earlier]!.map(\.txid).max()!
+            let first = byEpoch[later]!.map(\.txid).min()!
+            if last >= first { return "epoch \(earlier) acknowledged txid \(last), epoch \(later) already txid \(first)" }
+        }
+        var txids = Set<TxID>()
+        for entry in acknowledgements where !txids.insert(entry.txid).inserted {
+            return "txid \(entry.txid) acknowledged twice"
+        }
+        return nil
+    }
+
+    /// The report as `qjm trace-check` prints it.
+    public static func format(_ report: Report, directory: String) -> String {
+        var lines = ["Trace check of \(directory): \(report.files.count) trace files"]
+        for file in report.files {
+            let outcome = file.divergence.map { "DIVERGES: \($0)" } ?? "conforms"
+            lines.append("  \(file.file)  \(file.node)  \(file.starts) starts, \(file.steps) steps  \(outcome)")
+        }
+        lines.append("Properties across the traces:")
+        for check in report.checks {
+            lines.append("  \(check.violation == nil ? "holds   " : "VIOLATED") \(check.name) (\(check.detail))"
+                         + (check.violation.map { ": \($0)" } ?? ""))
+        }
+        lines.append(report.conforms ? "The traces conform to the model." : "The traces do NOT conform to the model.")
+        return lines.joined(separator: "\n")
+    }
+}
