@@ -70,86 +70,77 @@ public enum TraceCheck {
     /// start line opens with "lamport", a step with "durable").
     private static func isStart(_ line: String) -> Bool { line.hasPrefix("{\"lamport\":") }
 
-    /// Replays one JournalNode's trace; returns its final durable state and any backward promise.
-    static func replayJournalNode(_ name: String, _ lines: [String]) -> (FileReport, JournalDurableState?, String?) {
+    /// Replays one node's trace: a start line (re)builds the model node, each step must give the
+    /// recorded effects; `checkStep` adds the node-specific checks (it returns a divergence).
+    static func replay<Start: Codable, Input: Codable, Effect: Codable & Equatable, Node>(
+        _ name: String, _ lines: [String], makeNode: (Start) -> Node, step: (inout Node, Input) -> [Effect],
+        onStart: (Start, String) -> Void = { _, _ in },
+        checkStep: (Node, TraceRecord<Input, Effect>, String) -> String? = { _, _, _ in nil }
+    ) -> (FileReport, Node?) {
         var file = FileReport(file: name, node: "?")
-        var node: JournalNode?
-        var promised: Epoch = 0
-        var violation: String?
+        var node: Node?
         for (index, line) in lines.enumerated() {
-            let where_ = "\(name) line \(index + 1)"
+            let place = "\(name) line \(index + 1)"
             do {
                 if isStart(line) {
-                    let start = try decoder.decode(TraceStart<JournalDurableState>.self, from: Data(line.utf8))
+                    let start = try decoder.decode(TraceStart<Start>.self, from: Data(line.utf8))
                     file.node = start.node
                     file.starts += 1
-                    if start.start.promisedEpoch < promised && violation == nil {
-                        violation = "\(where_): restarted with promise \(start.start.promisedEpoch) after promising \(promised)"
-                    }
-                    promised = max(promised, start.start.promisedEpoch)
-                    node = JournalNode(id: 0, durable: start.start)
+                    onStart(start.start, place)
+                    node = makeNode(start.start)
                     continue
                 }
-                let record = try decoder.decode(TraceRecord<JournalNode.Input, JournalNode.Effect>.self, from: Data(line.utf8))
+                let record = try decoder.decode(TraceRecord<Input, Effect>.self, from: Data(line.utf8))
                 file.node = record.node
                 file.steps += 1
-                guard var current = node else { file.divergence = "\(where_): a step before any start line"; break }
-                let effects = current.step(record.input)
+                guard var current = node else { file.divergence = "\(place): a step before any start line"; break }
+                let effects = step(&current, record.input)
                 if effects != record.effects {
-                    file.divergence = "\(where_): the model's effects differ\n      model: \(effects)\n      trace: \(record.effects)"
+                    file.divergence = "\(place): the model's effects differ\n      model: \(effects)\n      trace: \(record.effects)"
                     break
                 }
-                if record.hostError == nil, String(current.durable.digest, radix: 16) != record.durable {
-                    file.divergence = "\(where_): durable state digest \(record.durable) differs from the model's \(String(current.durable.digest, radix: 16))"
-                    break
-                }
-                if current.durable.promisedEpoch < promised && violation == nil {
-                    violation = "\(where_): promise went from \(promised) to \(current.durable.promisedEpoch)"
-                }
-                promised = max(promised, current.durable.promisedEpoch)
+                if let divergence = checkStep(current, record, place) { file.divergence = divergence; break }
                 node = current
             } catch {
-                file.divergence = "\(where_): unreadable (\(error))"
+                file.divergence = "\(place): unreadable (\(error))"
                 break
             }
         }
+        return (file, node)
+    }
+
+    /// Replays one JournalNode's trace; returns its final durable state and any backward promise.
+    static func replayJournalNode(_ name: String, _ lines: [String]) -> (FileReport, JournalDurableState?, String?) {
+        var promised: Epoch = 0
+        var violation: String?
+        func observe(_ epoch: Epoch, _ what: String) {
+            if epoch < promised && violation == nil { violation = "\(what) \(epoch) after promising \(promised)" }
+            promised = max(promised, epoch)
+        }
+        let (file, node) = replay(name, lines, makeNode: { (durable: JournalDurableState) in JournalNode(id: 0, durable: durable) },
+                                  step: { (node: inout JournalNode, input: JournalNode.Input) in node.step(input) },
+                                  onStart: { durable, place in observe(durable.promisedEpoch, "\(place): restarted with promise") },
+                                  checkStep: { (node: JournalNode, record: TraceRecord<JournalNode.Input, JournalNode.Effect>, place: String) in
+            observe(node.durable.promisedEpoch, "\(place): promise went to")
+            let digest = String(node.durable.digest, radix: 16)
+            guard record.hostError == nil, digest != record.durable else { return nil }
+            return "\(place): durable state digest \(record.durable) differs from the model's \(digest)"
+        })
         return (file, node?.durable, violation)
     }
 
     /// Replays one NameNode's trace; returns the writes it acknowledged with their epochs (the
     /// epoch of the JournalNode answer that completed the quorum).
     static func replayNameNode(_ name: String, _ lines: [String]) -> (FileReport, [(node: String, epoch: Epoch, txid: TxID)]) {
-        var file = FileReport(file: name, node: "?")
-        var node: NameNode?
         var acknowledged: [(node: String, epoch: Epoch, txid: TxID)] = []
-        for (index, line) in lines.enumerated() {
-            let where_ = "\(name) line \(index + 1)"
-            do {
-                if isStart(line) {
-                    let start = try decoder.decode(TraceStart<NameNodeStart>.self, from: Data(line.utf8))
-                    file.node = start.node
-                    file.starts += 1
-                    node = start.start.makeNode()
-                    continue
-                }
-                let record = try decoder.decode(TraceRecord<NameNode.Input, NameNode.Effect>.self, from: Data(line.utf8))
-                file.node = record.node
-                file.steps += 1
-                guard var current = node else { file.divergence = "\(where_): a step before any start line"; break }
-                let effects = current.step(record.input)
-                if effects != record.effects {
-                    file.divergence = "\(where_): the model's effects differ\n      model: \(effects)\n      trace: \(record.effects)"
-                    break
-                }
-                if case .journal(_, .written(let epoch, _, _)) = record.input {
-                    for case .replyClient(_, .written(let txid)) in effects { acknowledged.append((record.node, epoch, txid)) }
-                }
-                node = current
-            } catch {
-                file.divergence = "\(where_): unreadable (\(error))"
-                break
+        let (file, _) = replay(name, lines, makeNode: { (start: NameNodeStart) in start.makeNode() },
+                               step: { (node: inout NameNode, input: NameNode.Input) in node.step(input) },
+                               checkStep: { (_: NameNode, record: TraceRecord<NameNode.Input, NameNode.Effect>, _: String) in
+            if case .journal(_, .written(let epoch, _, _)) = record.input {
+                for case .replyClient(_, .written(let txid)) in record.effects { acknowledged.append((record.node, epoch, txid)) }
             }
-        }
+            return nil
+        })
         return (file, acknowledged)
     }
 
