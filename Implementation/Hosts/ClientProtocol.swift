@@ -20,11 +20,13 @@ public enum ClientRequest: Hashable, Sendable {
     case fetchImage
     /// What upstream's NameNode MXBean reports: state, the last applied txid, the writer's epoch.
     case getNameNodeInfo
+    /// A namespace change with the caller's ids, so that repeating it is safe (the retry cache).
+    indirect case identified(CallIdentity, ClientRequest)
 
     /// Whether the call changes the namespace (and so goes to the journal).
     public var isNamespaceWrite: Bool {
         switch self {
-        case .mkdirs, .create, .delete, .rename: return true
+        case .mkdirs, .create, .delete, .rename, .identified: return true
         default: return false
         }
     }
@@ -44,6 +46,9 @@ public enum ClientRequest: Hashable, Sendable {
         case .monitorHealth: writer.write(UInt8(10))
         case .fetchImage: writer.write(UInt8(11))
         case .getNameNodeInfo: writer.write(UInt8(12))
+        case .identified(let caller, let request):
+            writer.write(UInt8(13)); writer.writeRaw(caller.clientID); writer.write(caller.callID)
+            writer.writeRaw(request.encode())
         }
         return writer.bytes
     }
@@ -69,6 +74,13 @@ public enum ClientRequest: Hashable, Sendable {
         case 10: request = .monitorHealth
         case 11: request = .fetchImage
         case 12: request = .getNameNodeInfo
+        case 13:
+            let caller = CallIdentity(clientID: Array(try reader.readRaw("rpcClientId", count: 16)), callID: try reader.readUInt32("rpcCallId"))
+            let inner = try ClientRequest.decode(Array(try reader.readRaw("request", count: reader.remaining)))
+            guard inner.isNamespaceWrite else {
+                throw BinaryError.invalid(field: "identified request", detail: "only namespace changes carry call ids")
+            }
+            request = .identified(caller, inner)
         default: throw BinaryError.invalid(field: "client request tag", detail: "unknown tag \(tag)")
         }
         guard reader.isAtEnd else { throw BinaryError.invalid(field: "client request", detail: "\(reader.remaining) trailing bytes") }

@@ -66,8 +66,14 @@ public final class FailoverClient: Sendable {
 
     public func close() { for client in clients { client.close() } }
 
-    /// Calls the active NameNode, failing over as the policy says; throws `Failure`.
+    /// This client's `rpcClientId` and its next `rpcCallId`.
+    private let clientID: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
+    private let nextCallID = Mutex<UInt32>(1)
+
+    /// Calls the active NameNode, failing over as the policy says; throws `Failure`. A namespace
+    /// change carries this client's call ids, so every repeat of it is answered at most once.
     public func call(_ request: ClientRequest) throws -> ClientResponse {
+        let request = identify(request)
         var failovers = 0
         var retries = 0
         while true {
@@ -98,6 +104,15 @@ public final class FailoverClient: Sendable {
                 retries += 1
             }
         }
+    }
+
+    private func identify(_ request: ClientRequest) -> ClientRequest {
+        guard request.isNamespaceWrite, case .identified = request else {
+            guard request.isNamespaceWrite else { return request }
+            let callID = nextCallID.withLock { id -> UInt32 in defer { id &+= 1 }; return id }
+            return .identified(CallIdentity(clientID: clientID, callID: callID), request)
+        }
+        return request
     }
 
     enum Outcome {
@@ -191,7 +206,8 @@ public final class FailoverClient: Sendable {
 }
 
 extension ClientRequest {
-    /// `@Idempotent` in ClientProtocol / HAServiceProtocol: safe to send again after a lost answer.
+    /// `@Idempotent` in ClientProtocol / HAServiceProtocol, or `@AtMostOnce` with call ids (the
+    /// retry cache answers a repeat): safe to send again after a lost answer.
     public var isIdempotent: Bool {
         switch self {
         case .create, .delete, .rename: return false

@@ -211,36 +211,61 @@ public final class NameNodeHost: @unchecked Sendable {
             register(reply, for: id)
             step(.client(id, .read), lamport: lamport)
         case .mkdirs, .create, .delete, .rename:
-            let id = nextClient()
-            register(reply, for: id)
-            guard node.acceptsClientWrites else {
-                pendingClients[id] = .refused
-                step(.client(id, .write), lamport: lamport)
-                return
-            }
-            guard let operation = NamespaceAdapter.operation(for: request, owner: owner, now: NamespaceAdapter.nowMilliseconds()) else { return }
-            let logged: NamespaceOperation?
-            do {
-                logged = try namespace.perform(operation)
-            } catch {
-                complete(id, .namespaceError(error))
-                return
-            }
-            guard let logged else {
-                complete(id, NamespaceAdapter.success(for: request))  // nothing changes: nothing to log
-                return
-            }
-            let txid = TxID(node.applied.count) + 1
-            if unsentRecords.isEmpty { unsentFirst = txid }
-            precondition(unsentFirst + TxID(unsentRecords.count) == txid, "Internal inconsistency: unsent edits are not contiguous")
-            unsentRecords.append(EditRecords.encode([EditRecord(txid: txid, payload: logged.encode())]))
-            pendingClients[id] = .write(NamespaceAdapter.success(for: request))
-            step(.client(id, .write), lamport: lamport)
-            precondition(TxID(node.applied.count) == txid, "Internal inconsistency: the model took edit \(node.applied.count), the host \(txid)")
+            handleWrite(request, caller: nil, reply, lamport: lamport)
+        case .identified(let caller, let inner):
+            handleWrite(inner, caller: caller, reply, lamport: lamport)
         }
     }
 
+    /// A namespace change: refused as a standby by the model, answered from the retry cache if it
+    /// is a repeat, checked against the namespace, applied, and answered once the model says its
+    /// edit is on a quorum.
+    private func handleWrite(_ request: ClientRequest, caller: CallIdentity?, _ reply: RPCReply, lamport: UInt64) {
+        let id = nextClient()
+        register(reply, for: id)
+        guard node.acceptsClientWrites else {
+            pendingClients[id] = .refused
+            step(.client(id, .write), lamport: lamport)
+            return
+        }
+        if let caller, let entry = retryCache[caller] {
+            switch entry {
+            case .done(let response):
+                complete(id, response)
+            case .pending(let waiters):
+                retryCache.set(caller, .pending(waiters: waiters + [id]))
+            }
+            return
+        }
+        guard let operation = NamespaceAdapter.operation(for: request, owner: owner, now: NamespaceAdapter.nowMilliseconds()) else { return }
+        let logged: NamespaceOperation?
+        do {
+            logged = try namespace.perform(operation)
+        } catch {
+            complete(id, .namespaceError(error))
+            return
+        }
+        guard let logged else {
+            complete(id, NamespaceAdapter.success(for: request))  // nothing changes: nothing to log
+            return
+        }
+        let txid = TxID(node.applied.count) + 1
+        if unsentRecords.isEmpty { unsentFirst = txid }
+        precondition(unsentFirst + TxID(unsentRecords.count) == txid, "Internal inconsistency: unsent edits are not contiguous")
+        unsentRecords.append(EditRecords.encode([EditRecord(txid: txid, payload: EditPayload.encode(logged, caller: caller))]))
+        pendingClients[id] = .write(NamespaceAdapter.success(for: request))
+        if let caller {
+            retryCache.set(caller, .pending(waiters: []))
+            callers[id] = caller
+        }
+        step(.client(id, .write), lamport: lamport)
+        precondition(TxID(node.applied.count) == txid, "Internal inconsistency: the model took edit \(node.applied.count), the host \(txid)")
+    }
+
     private var replies: [ClientID: RPCReply] = [:]
+    private var retryCache = RetryCache()
+    /// The call ids of writes waiting for their quorum.
+    private var callers: [ClientID: CallIdentity] = [:]
     /// Who owns what this NameNode creates (upstream: the calling user; here the daemon's).
     private let owner = NameStorage.currentUserName()
 
@@ -357,6 +382,9 @@ public final class NameNodeHost: @unchecked Sendable {
         switch (result, pending) {
         case (.written, .write(let response)):
             complete(id, response)
+            if let caller = callers.removeValue(forKey: id) {
+                for waiter in retryCache.complete(caller, response) { complete(waiter, response) }
+            }
         case (.read, .read(let request)):
             complete(id, NamespaceAdapter.read(request, in: namespace))
         case (.standby(let category, let state), _):
@@ -368,6 +396,12 @@ public final class NameNodeHost: @unchecked Sendable {
     }
 
     private func finishTransitions(_ state: HAServiceState, failure: String?) {
+        if state == .standby {
+            // Writes not acknowledged as active never will be here; if their edits reached the
+            // log, tailing fills their retry-cache entries again.
+            for caller in callers.values { retryCache.forget(caller) }
+            callers.removeAll()
+        }
         let waiting = pendingTransitions
         pendingTransitions.removeAll()
         for (reply, wanted) in waiting {
@@ -409,10 +443,11 @@ public final class NameNodeHost: @unchecked Sendable {
                     guard record.txid == next else {
                         throw JournalHostError.downloadMismatch("\(endpoint(journalNode)) sent txid \(record.txid), expected \(next)")
                     }
-                    let operation = try NamespaceOperation.decode(record.payload)
+                    let (operation, caller) = try EditPayload.decode(record.payload)
                     do { try namespace.apply(operation) } catch {
                         throw JournalHostError.downloadMismatch("edit \(record.txid) (\(operation)) does not apply: \(error)")
                     }
+                    if let caller { _ = retryCache.complete(caller, NamespaceAdapter.success(for: operation)) }
                     next += 1
                 }
             } catch {

@@ -40,6 +40,14 @@ enum NamespaceAdapter {
         }
     }
 
+    /// The answer to the call that logged `operation` (for a standby's retry cache).
+    static func success(for operation: NamespaceOperation) -> ClientResponse {
+        switch operation {
+        case .delete, .rename: return .boolean(true)
+        case .mkdirs, .create: return .done
+        }
+    }
+
     /// Answers a read from the namespace.
     static func read(_ request: ClientRequest, in namespace: Namespace) -> ClientResponse {
         do {

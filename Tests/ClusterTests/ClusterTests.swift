@@ -215,4 +215,26 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(reformat.status, 1)
         XCTAssertTrue(reformat.errorOutput.contains("Not formatting"), reformat.errorOutput)
     }
+
+    /// Upstream's retry cache: a create or rename repeated with the same call ids (a client
+    /// retrying after a lost answer) is answered once, also by the new active after a failover,
+    /// which learned the ids from the edits it read.
+    func testRepeatedCallsAreAnsweredFromTheRetryCacheAcrossFailover() throws {
+        let clientID = [UInt8](repeating: 7, count: 16)
+        let create = ClientRequest.identified(CallIdentity(clientID: clientID, callID: 1), .create(path: "/once", overwrite: false))
+        let rename = ClientRequest.identified(CallIdentity(clientID: clientID, callID: 2), .rename(source: "/once", destination: "/moved"))
+        XCTAssertEqual(try cluster.call(0, create), .done)
+        XCTAssertEqual(try cluster.call(0, create), .done, "a repeat is answered from the cache")
+        guard case .namespaceError(let error) = try cluster.call(0, .create(path: "/once", overwrite: false)) else {
+            return XCTFail("a new create of an existing file must fail")
+        }
+        XCTAssertEqual(error.exceptionClass, .fileAlreadyExists)
+        XCTAssertEqual(try cluster.call(0, rename), .boolean(true))
+        XCTAssertEqual(try cluster.call(0, .transitionToStandby(source: .user)), .done)
+        XCTAssertEqual(try cluster.call(1, .transitionToActive(source: .user), timeout: .seconds(60)), .done, cluster.logs())
+        XCTAssertEqual(try cluster.call(1, rename), .boolean(true), "the new active answers the repeat from the edits' ids")
+        XCTAssertEqual(try cluster.call(1, create), .done)
+        XCTAssertTrue(try exists(1, "/moved"))
+        XCTAssertFalse(try exists(1, "/once"), "the repeated create ran again")
+    }
 }
