@@ -15,7 +15,7 @@ enum CheckCommand {
            qjm check --list-configs
       HA protocol (qjm check --list-configs shows the shipped configurations):
         --config small|deep|three-namenodes|no-fencing   a shipped HA configuration
-        --namenodes N --journalnodes N --clients N --epochs N --edits N --crashes N --pauses N --in-flight N
+        --namenodes N --journalnodes N --clients N --epochs N --edits N --crashes N --pauses N --in-flight N --losses N
         --loss B --duplication B --reordering B --crash-faults B --torn-steps B --pause-faults B
         --fencing-failures B      (B: true or false)
         --fencing kill|noop       kill: sshfence-like, noop: shell(/bin/true)

@@ -39,6 +39,10 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
     public var crashesMax = 1
     /// Pauses in all.
     public var pausesMax = 1
+    /// Lost messages (requests or replies) in all, when loss is on; like `crashesMax`, a fault
+    /// budget. The default is no budget beyond the in-flight bound.
+    public var lossesMax = HAConfiguration.lossesUnbounded
+    public static let lossesUnbounded = 64
     /// Messages in flight at once.
     public var inFlightMax = 10
     public var faults = Faults()
@@ -63,6 +67,9 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
         if !(0...10).contains(editsMax) { return "the edit bound must be between 0 and 10 (got \(editsMax))" }
         if !(0...5).contains(crashesMax) { return "the crash bound must be between 0 and 5 (got \(crashesMax))" }
         if !(0...5).contains(pausesMax) { return "the pause bound must be between 0 and 5 (got \(pausesMax))" }
+        if !(0...HAConfiguration.lossesUnbounded).contains(lossesMax) {
+            return "the loss bound must be between 0 and \(HAConfiguration.lossesUnbounded) (got \(lossesMax))"
+        }
         if !(1...64).contains(inFlightMax) { return "the in-flight bound must be between 1 and 64 (got \(inFlightMax))" }
         return nil
     }

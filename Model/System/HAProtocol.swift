@@ -37,7 +37,7 @@ public struct HAProtocol: Sendable {
                 }
             }
         }
-        if faults.messageLoss {
+        if faults.messageLoss && state.losses < configuration.lossesMax {
             for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
                 actions.append(.drop(index, envelope))
                 if envelope.response == nil, case .journalNode(let id) = envelope.to, state.journalNodes[id].up {
@@ -168,9 +168,11 @@ public struct HAProtocol: Sendable {
             connectionLost(envelope, in: &next)
         case .drop(let index, _):
             let envelope = next.network.remove(at: index)
+            next.losses += 1
             connectionLost(envelope, in: &next)
         case .deliverLosingReply(let index, _):
             let envelope = next.network.remove(at: index)
+            next.losses += 1
             deliver(envelope, in: &next, losingReply: true)
         case .duplicate(let index, let envelope):
             next.network.insert(envelope, at: index + 1)

@@ -34,7 +34,9 @@ extension HASystem {
         hasher.combine(int: network.count)
         for envelope in network { envelope.feed(&hasher) }
         if let failover { hasher.combine(1 as UInt64); failover.feed(&hasher) } else { hasher.combine(0 as UInt64) }
-        hasher.combine(int: crashes)
+        // Losses share the crash count's word (crashes stay far below 2^16), so that states
+        // without loss keep the fingerprints, and the exploration order, they always had.
+        hasher.combine(int: crashes | losses << 16)
         hasher.combine(int: pauses)
         hasher.combine(int: editsIssued)
         ghost.feed(&hasher)

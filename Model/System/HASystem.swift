@@ -79,6 +79,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     public var failover: ManualFailover?
     public var crashes = 0
     public var pauses = 0
+    /// Messages lost so far (bounded by `lossesMax`).
+    public var losses = 0
     public var editsIssued = 0
     public var ghost = Ghost()
 

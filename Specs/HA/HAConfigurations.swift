@@ -19,6 +19,7 @@ public enum HAConfigurations {
         Key(name: "pauses", summary: "NameNode pauses in all"),
         Key(name: "in-flight", summary: "messages in flight at once"),
         Key(name: "loss", summary: "message loss (true/false)"),
+        Key(name: "losses", summary: "lost messages in all, with loss on (64: no budget beyond in-flight)"),
         Key(name: "duplication", summary: "message duplication (true/false)"),
         Key(name: "reordering", summary: "messages overtaking each other on a link (true/false)"),
         Key(name: "crash-faults", summary: "crashes and restarts (true/false)"),
@@ -122,6 +123,7 @@ public enum HAConfigurations {
         case "pauses": configuration.pausesMax = try integer(0...5)
         case "in-flight": configuration.inFlightMax = try integer(1...64)
         case "loss": configuration.faults.messageLoss = try flag()
+        case "losses": configuration.lossesMax = try integer(0...HAConfiguration.lossesUnbounded)
         case "duplication": configuration.faults.duplication = try flag()
         case "reordering": configuration.faults.reordering = try flag()
         case "crash-faults": configuration.faults.crashes = try flag()
@@ -164,6 +166,7 @@ public enum HAConfigurations {
             ModelParameter("pauses", String(configuration.pausesMax)),
             ModelParameter("in-flight", String(configuration.inFlightMax)),
             ModelParameter("loss", String(faults.messageLoss)),
+            ModelParameter("losses", String(configuration.lossesMax)),
             ModelParameter("duplication", String(faults.duplication)),
             ModelParameter("reordering", String(faults.reordering)),
             ModelParameter("crash-faults", String(faults.crashes)),

@@ -30,6 +30,7 @@ enum HAStateFields {
         }
         fields.append(StateField("editsIssued", String(state.editsIssued)))
         fields.append(StateField("crashes", String(state.crashes)))
+        if state.losses > 0 { fields.append(StateField("losses", String(state.losses))) }
         fields.append(StateField("network", list(state.network.map(\.description))))
         fields.append(StateField("failover", state.failover.map { "nn\($0.from + 1)→nn\($0.to + 1): \($0.phase)" } ?? "none"))
         fields.append(StateField("ghost.acknowledged", list(state.ghost.acknowledged.map(\.description))))

@@ -54,6 +54,25 @@ final class HASpecTests: XCTestCase {
                        [HASpecTests.smallDistinct, HASpecTests.smallGenerated, HASpecTests.smallDepth])
     }
 
+    /// A loss budget bounds message loss like the crash bound bounds crashes: a budget of 0 is
+    /// the lossless exploration, state for state; each lost message adds behaviours.
+    func testLossBudgetBoundsMessageLoss() {
+        var noBudget = HASpecTests.tiny
+        noBudget.faults.messageLoss = true
+        noBudget.lossesMax = 0
+        XCTAssertEqual(check(noBudget, name: "tiny-losses-0").distinctStates, HASpecTests.tinyDistinct)
+        var oneLoss = noBudget
+        oneLoss.lossesMax = 1
+        let result = check(oneLoss, name: "tiny-losses-1")
+        XCTAssertGreaterThan(result.distinctStates, HASpecTests.tinyDistinct)
+        for property in HAProperties.safety {
+            XCTAssertEqual(result.property(property.name)?.status, .holds, property.name)
+        }
+        XCTAssertEqual(result.distinctStates, HASpecTests.tinyOneLossDistinct)
+    }
+
+    static let tinyOneLossDistinct = 10_057
+
     static let smallDistinct = 2_014_678
     static let smallGenerated = 8_228_655
     static let smallDepth = 82
