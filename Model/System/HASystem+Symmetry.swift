@@ -1,7 +1,8 @@
 /// JournalNodes are interchangeable: renaming them maps behaviours to behaviours, so the checker
 /// may explore one representative of each class of renamed states.
 ///
-/// The representative orders JournalNodes by their own state (ties keep their order); every
+/// The representative orders JournalNodes by their own state (among JournalNodes in equal states,
+/// the renaming with the least whole-state fingerprint); every
 /// reference to a JournalNode (messages, a writer's replies and skipped set, a standby's tail
 /// round, an acceptRecovery's source) is renamed with them. One caveat, documented in
 /// Specs/README.md: where the protocol breaks a tie by JournalNode index (the first of equally
@@ -20,8 +21,47 @@ extension HASystem {
         }
         keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
         let order = keys.map(\.index)
-        if order == Array(journalNodes.indices) { return self }
-        return renamingJournalNodes(order)
+        // JournalNodes in equal states tie: any order among them names the same class, so take
+        // the renaming whose whole state has the least fingerprint (at most 3! = 6 candidates
+        // for the shipped configurations), making the representative unique per class.
+        var candidates: [[JournalNodeID]] = [order]
+        var start = 0
+        while start < keys.count {
+            var end = start + 1
+            while end < keys.count && keys[end].key == keys[start].key { end += 1 }
+            if end - start > 1 {
+                candidates = candidates.flatMap { candidate in
+                    HASystem.permutations(Array(candidate[start..<end])).map { group in
+                        Array(candidate[..<start]) + group + Array(candidate[end...])
+                    }
+                }
+            }
+            start = end
+        }
+        if candidates.count == 1 {
+            return order == Array(journalNodes.indices) ? self : renamingJournalNodes(order)
+        }
+        var best: (fingerprint: UInt64, state: HASystem)?
+        for candidate in candidates {
+            let renamed = candidate == Array(journalNodes.indices) ? self : renamingJournalNodes(candidate)
+            var hasher = FingerprintHasher()
+            renamed.fingerprint(into: &hasher)
+            let fingerprint = hasher.finalize()
+            if best == nil || fingerprint < best!.fingerprint { best = (fingerprint, renamed) }
+        }
+        return best!.state
+    }
+
+    /// Every ordering of `items` (a tie group: at most a handful of JournalNodes).
+    static func permutations(_ items: [JournalNodeID]) -> [[JournalNodeID]] {
+        guard items.count > 1 else { return [items] }
+        var result: [[JournalNodeID]] = []
+        for (index, item) in items.enumerated() {
+            var rest = items
+            rest.remove(at: index)
+            for tail in permutations(rest) { result.append([item] + tail) }
+        }
+        return result
     }
 
     /// The same state with JournalNode `order[i]` renamed to `i`.

@@ -40,7 +40,7 @@ public enum HAConfigurations {
     /// The shipped configurations, in the order `--list-configs` prints them.
     public static let shipped: [(name: String, summary: String, configuration: HAConfiguration)] = [
         ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, 1 crash or torn step, ≤ 4 messages in flight, "
-            + "operator failovers; what plain `qjm check` runs (about 2M states)", small),
+            + "operator failovers; what plain `qjm check` runs (about 1.1M states)", small),
         ("lossy", "small with message loss (lost requests and lost replies)", lossy),
         ("deep", "small with 2 edits, message loss and ≤ 5 messages in flight (tens of millions of states: "
             + "run it with --time or --simulate)", deep),
