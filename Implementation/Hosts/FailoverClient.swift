@@ -106,13 +106,13 @@ public final class FailoverClient: Sendable {
         }
     }
 
+    /// A namespace change without ids gets this client's ids and a new call id; anything else
+    /// goes as it is.
     private func identify(_ request: ClientRequest) -> ClientRequest {
-        guard request.isNamespaceWrite, case .identified = request else {
-            guard request.isNamespaceWrite else { return request }
-            let callID = nextCallID.withLock { id -> UInt32 in defer { id &+= 1 }; return id }
-            return .identified(CallIdentity(clientID: clientID, callID: callID), request)
-        }
-        return request
+        if case .identified = request { return request }
+        guard request.isNamespaceWrite else { return request }
+        let callID = nextCallID.withLock { id -> UInt32 in defer { id &+= 1 }; return id }
+        return .identified(CallIdentity(clientID: clientID, callID: callID), request)
     }
 
     enum Outcome {
