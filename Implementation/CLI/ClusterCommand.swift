@@ -111,8 +111,8 @@ enum ClusterCommand {
             if let pid = runningPid(layout, name) { print("\(name) already running as process \(pid)"); continue }
             if let directory = nameNode.nameDirectories.first, !NameStorage.isFormatted(directory) {
                 let mode = position == 0 ? "-format" : "-bootstrapStandby"
-                let run = try runToCompletion(executable, layout.nameNodeArguments(name, [mode, "-nonInteractive"]),
-                                              log: "\(layout.logs)/\(name)-\(mode.dropFirst()).log")
+                let run = try DaemonProcess.runToCompletion(executable, layout.nameNodeArguments(name, [mode, "-nonInteractive"]),
+                                                            logPath: "\(layout.logs)/\(name)-\(mode.dropFirst()).log")
                 guard run == 0 else {
                     printError("qjm cluster: namenode \(mode) for \(name) failed (exit \(run)); see \(layout.logs)/\(name)-\(mode.dropFirst()).log")
                     return 1
@@ -179,13 +179,6 @@ enum ClusterCommand {
         print("started \(name) (process \(pid)), log \(layout.logs)/\(name).log")
     }
 
-    private static func runToCompletion(_ executable: String, _ arguments: [String], log: String) throws -> Int32 {
-        let pid = try DaemonProcess.spawn(executable, arguments, logPath: log)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
-
     private static func recordedPid(_ layout: Layout, _ name: String) -> pid_t? {
         guard let text = try? String(contentsOfFile: "\(layout.pids)/\(name).pid", encoding: .utf8) else { return nil }
         return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -198,22 +191,16 @@ enum ClusterCommand {
 
     /// Waits (at most 20 s) until `address` accepts connections.
     private static func waitForPort(_ address: SocketAddress, name: String, layout: Layout) throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if DaemonProcess.acceptsConnections(host: address.host, port: UInt16(address.port)) { return }
-            guard runningPid(layout, name) != nil else {
-                throw Arguments.UsageError(description: "\(name) exited at start; see \(layout.logs)/\(name).log")
-            }
-            usleep(50_000)
+        if DaemonProcess.awaitConnections(host: address.host, port: UInt16(address.port), within: .seconds(20),
+                                          while: { runningPid(layout, name) != nil }) { return }
+        guard runningPid(layout, name) != nil else {
+            throw Arguments.UsageError(description: "\(name) exited at start; see \(layout.logs)/\(name).log")
         }
         throw Arguments.UsageError(description: "\(name) does not answer on \(address) after 20 s; see \(layout.logs)/\(name).log")
     }
 
     static func call(_ address: SocketAddress, _ request: ClientRequest, timeout: Duration) throws -> ClientResponse {
-        let client = RPCClient(host: address.host, port: UInt16(address.port), connectTimeout: timeout, log: { _ in })
-        defer { client.close() }
-        let response = try client.call(payload: request.encode(), lamport: 0, timeout: timeout)
-        return try ClientResponse.decode(response.payload)
+        try request.call(host: address.host, port: UInt16(address.port), timeout: timeout)
     }
 
     private static func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }

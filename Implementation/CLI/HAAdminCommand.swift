@@ -235,10 +235,7 @@ enum HAAdminCommand {
         }
 
         func call(_ node: NameNodeConfiguration, _ request: ClientRequest, timeout: Duration) throws -> ClientResponse {
-            let client = RPCClient(host: node.rpcAddress.host, port: UInt16(node.rpcAddress.port), connectTimeout: timeout, log: { _ in })
-            defer { client.close() }
-            let response = try client.call(payload: request.encode(), lamport: 0, timeout: timeout)
-            return try ClientResponse.decode(response.payload)
+            try request.call(host: node.rpcAddress.host, port: UInt16(node.rpcAddress.port), timeout: timeout)
         }
 
         // MARK: - Failover

@@ -191,16 +191,12 @@ enum JournalBench {
         }
 
         private func runToEnd(_ arguments: [String], log: String) throws {
-            let pid = try DaemonProcess.spawn(executable, arguments, logPath: "\(directory)/logs/\(log).log")
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let status = try DaemonProcess.runToCompletion(executable, arguments, logPath: "\(directory)/logs/\(log).log")
             guard status == 0 else { throw DaemonProcess.SpawnError(description: "qjm \(arguments.first ?? "") failed; see \(directory)/logs/\(log).log") }
         }
 
         func call(_ index: Int, _ request: ClientRequest, timeout: Duration = .seconds(10)) throws -> ClientResponse {
-            let client = RPCClient(host: "127.0.0.1", port: nameNodePorts[index], connectTimeout: .seconds(5), log: { _ in })
-            defer { client.close() }
-            return try ClientResponse.decode(try client.call(payload: request.encode(), lamport: 0, timeout: timeout).payload)
+            try request.call(host: "127.0.0.1", port: nameNodePorts[index], connectTimeout: .seconds(5), timeout: timeout)
         }
 
         func nameNodeInfo() throws -> NameNodeInfo? {
@@ -209,12 +205,9 @@ enum JournalBench {
         }
 
         private func waitForPort(_ port: UInt16) throws {
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline {
-                if DaemonProcess.acceptsConnections(host: "127.0.0.1", port: port) { return }
-                usleep(20_000)
+            guard DaemonProcess.awaitConnections(host: "127.0.0.1", port: port, within: .seconds(20)) else {
+                throw DaemonProcess.SpawnError(description: "nothing listens on 127.0.0.1:\(port) after 20 s; logs in \(directory)/logs")
             }
-            throw DaemonProcess.SpawnError(description: "nothing listens on 127.0.0.1:\(port) after 20 s; logs in \(directory)/logs")
         }
 
         func stop() {

@@ -118,13 +118,10 @@ enum NameNodeCommand {
         let others = try ha.nameservice(me.nameservice).nameNodes.filter { $0.id != me.id }
         var failures: [String] = []
         for other in others {
-            let client = RPCClient(host: other.rpcAddress.host, port: UInt16(other.rpcAddress.port), connectTimeout: .seconds(10),
-                                   log: { _ in })
-            defer { client.close() }
             let answer: ClientResponse
             do {
-                let response = try client.call(payload: ClientRequest.fetchImage.encode(), lamport: 0, timeout: .seconds(60))
-                answer = try ClientResponse.decode(response.payload)
+                answer = try ClientRequest.fetchImage.call(host: other.rpcAddress.host, port: UInt16(other.rpcAddress.port),
+                                                           connectTimeout: .seconds(10), timeout: .seconds(60))
             } catch {
                 failures.append("\(other.id) (\(other.rpcAddress)): \(error)")
                 continue

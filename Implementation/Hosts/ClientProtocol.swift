@@ -1,6 +1,7 @@
 import Model
 import Namespace
 import Support
+import Wire
 
 /// The NameNode's RPC protocol: ClientProtocol's namespace calls, HAServiceProtocol's calls, and
 /// the image transfer that `-bootstrapStandby` uses. One tag byte per case, big-endian fields.
@@ -193,5 +194,15 @@ public struct NameNodeInfo: Hashable, Sendable {
         self.writerEpoch = writerEpoch
         self.committedTxID = committedTxID
         self.namespaceDigest = namespaceDigest
+    }
+}
+
+extension ClientRequest {
+    /// Sends this request to the NameNode at `host:port` on a connection of its own and decodes
+    /// the answer (tools, benchmarks and tests; clients that fail over use `FailoverClient`).
+    public func call(host: String, port: UInt16, connectTimeout: Duration? = nil, timeout: Duration) throws -> ClientResponse {
+        let client = RPCClient(host: host, port: port, connectTimeout: connectTimeout ?? timeout, log: { _ in })
+        defer { client.close() }
+        return try ClientResponse.decode(try client.call(payload: encode(), lamport: 0, timeout: timeout).payload)
     }
 }

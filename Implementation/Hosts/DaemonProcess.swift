@@ -50,6 +50,28 @@ public enum DaemonProcess {
         return pid
     }
 
+    /// Runs `executable arguments` (output appended to `logPath`) and waits for it: its exit
+    /// status, or 128 + the signal that ended it.
+    public static func runToCompletion(_ executable: String, _ arguments: [String], logPath: String) throws -> Int32 {
+        let pid = try spawn(executable, arguments, logPath: logPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Waits until `host:port` accepts connections: true once it does, false after `within` or as
+    /// soon as `alive` says the process that should listen is gone.
+    public static func awaitConnections(host: String, port: UInt16, within: Duration,
+                                        while alive: () -> Bool = { true }) -> Bool {
+        let deadline = ContinuousClock.now + within
+        while ContinuousClock.now < deadline {
+            if acceptsConnections(host: host, port: port) { return true }
+            guard alive() else { return false }
+            usleep(20_000)
+        }
+        return false
+    }
+
     /// Whether `pid` is alive: not gone and not a zombie (reaped here if it is our child; an
     /// orphan's zombie lingers until init reaps it, and counts as dead).
     public static func isAlive(_ pid: pid_t) -> Bool {

@@ -302,12 +302,12 @@ public final class NameNodeHost: @unchecked Sendable {
                     try applyFromJournal(first: first, last: last, source: source)
                 } catch {
                     hostError = "\(error)"
-                    trace.record(lamport: lamport, input: input, effects: effects, durable: traceDigest, hostError: hostError)
+                    trace.record(lamport: lamport, input: input, effects: effects, durable: namespace.digest, hostError: hostError)
                     terminate("Error applying edits \(first)-\(last) written in epoch \(writerEpoch): \(error)")
                     return
                 }
             case .terminate(let reason):
-                trace.record(lamport: lamport, input: input, effects: effects, durable: traceDigest)
+                trace.record(lamport: lamport, input: input, effects: effects, durable: namespace.digest)
                 terminate(reason)
                 return
             case .log(let text):
@@ -315,7 +315,7 @@ public final class NameNodeHost: @unchecked Sendable {
             }
         }
         dropSentRecords()
-        trace.record(lamport: lamport, input: input, effects: effects, durable: traceDigest, hostError: hostError)
+        trace.record(lamport: lamport, input: input, effects: effects, durable: namespace.digest, hostError: hostError)
     }
 
     /// Forgets the records of edits the writer has sent (all of them once it stopped writing).
@@ -326,9 +326,6 @@ public final class NameNodeHost: @unchecked Sendable {
         unsentRecords.removeFirst(count)
         unsentFirst += TxID(count)
     }
-
-    /// The namespace digest for a trace line (it walks the whole tree, so only when tracing).
-    private var traceDigest: UInt64 { trace.isEnabled ? namespace.digest : 0 }
 
     private func terminate(_ reason: String) {
         logger.fatal(reason)

@@ -24,35 +24,28 @@ public final class TraceWriter: Sendable {
         state = Mutex((handle, 0))
     }
 
-    public var isEnabled: Bool { state.withLock { $0.handle != nil } }
-
-    /// Writes one step; `durable` is the digest after the step.
+    /// Writes one step; `durable` (the digest after the step) is computed only when tracing.
     public func record<Input: Codable, Effect: Codable>(lamport: UInt64, input: Input, effects: [Effect],
-                                                      durable: UInt64, hostError: String? = nil) {
-        state.withLock { state in
-            guard let handle = state.handle else { return }
-            state.step += 1
-            let record = TraceRecord(node: node, step: state.step, lamport: lamport, input: input, effects: effects,
-                                     durable: String(durable, radix: 16), hostError: hostError)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            guard var line = try? encoder.encode(record) else { return }
-            line.append(0x0A)
-            try? handle.write(contentsOf: line)
+                                                      durable: @autoclosure () -> UInt64, hostError: String? = nil) {
+        write { step in
+            step += 1
+            return TraceRecord(node: node, step: step, lamport: lamport, input: input, effects: effects,
+                               durable: String(durable(), radix: 16), hostError: hostError)
         }
     }
 
     /// Writes a start line: the state the node's model is (re)built from.
     public func recordStart<State: Codable>(lamport: UInt64, state: State) {
-        write(TraceStart(node: node, lamport: lamport, start: state))
+        write { _ in TraceStart(node: node, lamport: lamport, start: state) }
     }
 
-    private func write<Line: Encodable>(_ line: Line) {
-        self.state.withLock { state in
+    /// Encodes the line `make` builds (given the step counter) and appends it, if tracing.
+    private func write<Line: Encodable>(_ make: (inout UInt64) -> Line) {
+        state.withLock { state in
             guard let handle = state.handle else { return }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            guard var data = try? encoder.encode(line) else { return }
+            guard var data = try? encoder.encode(make(&state.step)) else { return }
             data.append(0x0A)
             try? handle.write(contentsOf: data)
         }

@@ -15,7 +15,6 @@ final class TestCluster {
     let journalPorts: [UInt16]
     let nameNodePorts: [UInt16]
     let nameNodeIDs = ["nn1", "nn2"]
-    private var clients: [RPCClient] = []
     /// Set QJM_KEEP_TEST_DIRECTORIES to keep each test's directory (logs, journals) for a post-mortem.
     let keepDirectory = ProcessInfo.processInfo.environment["QJM_KEEP_TEST_DIRECTORIES"] != nil
 
@@ -57,7 +56,6 @@ final class TestCluster {
 
     /// Kills every daemon's process group and removes the directory.
     func tearDown() {
-        for client in clients { client.close() }
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: runDirectory + "/pids")) ?? []
         for file in pids {
             if let text = try? String(contentsOfFile: runDirectory + "/pids/" + file, encoding: .utf8),
@@ -192,9 +190,7 @@ final class TestCluster {
 
     /// One call to one NameNode (no failover).
     func call(_ nameNode: Int, _ request: ClientRequest, timeout: Duration = .seconds(30)) throws -> ClientResponse {
-        let client = RPCClient(host: "127.0.0.1", port: nameNodePorts[nameNode], connectTimeout: .seconds(2), log: { _ in })
-        defer { client.close() }
-        return try ClientResponse.decode(try client.call(payload: request.encode(), lamport: 0, timeout: timeout).payload)
+        try request.call(host: "127.0.0.1", port: nameNodePorts[nameNode], connectTimeout: .seconds(2), timeout: timeout)
     }
 
     func info(_ nameNode: Int) throws -> NameNodeInfo {
