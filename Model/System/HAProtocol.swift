@@ -415,14 +415,20 @@ public struct HAProtocol: Sendable {
 
     /// Records every edit a majority of JournalNodes holds on disk.
     private func updateChosen(_ state: inout HASystem) {
-        var counts: [HASystem.Edit: Int] = [:]
-        for id in state.journalNodes.indices {
-            for edit in state.edits(onJournalNode: id) { counts[edit, default: 0] += 1 }
-        }
+        var edits: [HASystem.Edit] = []
+        for id in state.journalNodes.indices { edits.append(contentsOf: state.edits(onJournalNode: id)) }
+        guard edits.count >= configuration.majority else { return }
+        edits.sort()
         var added = false
-        for (edit, count) in counts where count >= configuration.majority && !state.ghost.chosen.contains(edit) {
-            state.ghost.chosen.append(edit)
-            added = true
+        var start = 0
+        while start < edits.count {
+            var end = start + 1
+            while end < edits.count && edits[end] == edits[start] { end += 1 }
+            if end - start >= configuration.majority && !state.ghost.chosen.contains(edits[start]) {
+                state.ghost.chosen.append(edits[start])
+                added = true
+            }
+            start = end
         }
         if added { state.ghost.chosen.sort() }
     }

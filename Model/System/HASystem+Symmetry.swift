@@ -13,12 +13,7 @@ extension HASystem {
     /// The representative of this state's class under renaming of JournalNodes.
     public func canonicalizingJournalNodes() -> HASystem {
         var keys: [(key: UInt64, index: Int)] = []
-        for (index, slot) in journalNodes.enumerated() {
-            var hasher = FingerprintHasher()
-            hasher.combine(flag: slot.up)
-            slot.node.feed(&hasher)
-            keys.append((hasher.finalize(), index))
-        }
+        for index in journalNodes.indices { keys.append((symmetryKey(of: index), index)) }
         keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
         let order = keys.map(\.index)
         // JournalNodes in equal states tie: any order among them names the same class, so take
@@ -41,15 +36,75 @@ extension HASystem {
         if candidates.count == 1 {
             return order == Array(journalNodes.indices) ? self : renamingJournalNodes(order)
         }
-        var best: (fingerprint: UInt64, state: HASystem)?
+        // Tied JournalNodes are in equal states, so the candidates differ only where JournalNodes
+        // are referred to by index (messages and the NameNodes' per-JournalNode records): comparing
+        // the fingerprints of those parts orders the candidates as whole states would be ordered.
+        var best: (fingerprint: UInt64, order: [JournalNodeID])?
         for candidate in candidates {
-            let renamed = candidate == Array(journalNodes.indices) ? self : renamingJournalNodes(candidate)
-            var hasher = FingerprintHasher()
-            renamed.fingerprint(into: &hasher)
-            let fingerprint = hasher.finalize()
-            if best == nil || fingerprint < best!.fingerprint { best = (fingerprint, renamed) }
+            let fingerprint = referencesFingerprint(renaming: candidate)
+            if best == nil || fingerprint < best!.fingerprint { best = (fingerprint, candidate) }
         }
-        return best!.state
+        return best!.order == Array(journalNodes.indices) ? self : renamingJournalNodes(best!.order)
+    }
+
+    /// A JournalNode's place in the canonical order: its own state and everything that refers to
+    /// it (its messages, link by link in order; the NameNodes' records of it), with JournalNode
+    /// ids replaced by "this one" or "another", so that renaming does not change the key.
+    /// JournalNodes tie only when they and their surroundings look alike.
+    func symmetryKey(of id: JournalNodeID) -> UInt64 {
+        var hasher = FingerprintHasher()
+        hasher.combine(flag: journalNodes[id].up)
+        journalNodes[id].node.feed(&hasher)
+        let anonymous = journalNodes.indices.map { $0 == id ? 0 : 1 }
+        // Only each link's order matters (the network is kept sorted by link).
+        for nameNode in nameNodes.indices {
+            for (from, to) in [(Endpoint.nameNode(nameNode), Endpoint.journalNode(id)),
+                               (Endpoint.journalNode(id), Endpoint.nameNode(nameNode))] {
+                hasher.combine(int: -1)
+                for envelope in network where envelope.from == from && envelope.to == to {
+                    envelope.renamingJournalNodes(anonymous).feed(&hasher)
+                }
+            }
+        }
+        for slot in nameNodes {
+            if let writer = slot.node.writer {
+                hasher.combine(1 as UInt64)
+                if let reply = writer.replies[id] { reply.feed(&hasher) } else { hasher.combine(0 as UInt64) }
+                hasher.combine(flag: writer.outOfSync[id])
+            } else {
+                hasher.combine(0 as UInt64)
+            }
+            if let tail = slot.node.tail {
+                hasher.combine(1 as UInt64)
+                hasher.combine(flag: tail.failures[id])
+                if let manifest = tail.manifests[id] {
+                    hasher.combine(int: manifest.count + 1)
+                    for segment in manifest { segment.feed(&hasher) }
+                } else {
+                    hasher.combine(0 as UInt64)
+                }
+            } else {
+                hasher.combine(0 as UInt64)
+            }
+        }
+        return hasher.finalize()
+    }
+
+    /// The fingerprint of the NameNodes and the network once JournalNode `order[i]` is renamed to
+    /// `i`: the parts of the state a renaming among equal JournalNodes can change.
+    func referencesFingerprint(renaming order: [JournalNodeID]) -> UInt64 {
+        var newName = [JournalNodeID](repeating: 0, count: order.count)
+        for (new, old) in order.enumerated() { newName[old] = new }
+        var hasher = FingerprintHasher()
+        for slot in nameNodes {
+            var node = slot.node
+            node.renameJournalNodes(order)
+            node.feed(&hasher)
+        }
+        var renamed = self.network.map { $0.renamingJournalNodes(newName) }
+        HASystem.sortByLink(&renamed)
+        for envelope in renamed { envelope.feed(&hasher) }
+        return hasher.finalize()
     }
 
     /// Every ordering of `items` (a tie group: at most a handful of JournalNodes).
@@ -83,9 +138,21 @@ extension HASystem {
     }
 
     /// Orders in-flight messages by link, keeping each link's order: only a link's order matters.
-    mutating func normalizeNetworkOrder() {
-        let keyed = network.enumerated().map { (key: Self.linkKey($0.element), position: $0.offset, envelope: $0.element) }
-        network = keyed.sorted { ($0.key, $0.position) < ($1.key, $1.position) }.map(\.envelope)
+    mutating func normalizeNetworkOrder() { HASystem.sortByLink(&network) }
+
+    /// A stable insertion sort by link: a handful of messages are in flight, often already in order.
+    static func sortByLink(_ envelopes: inout [Envelope]) {
+        guard envelopes.count > 1 else { return }
+        var previous = linkKey(envelopes[0])
+        for index in 1..<envelopes.count {
+            let key = linkKey(envelopes[index])
+            if key >= previous { previous = key; continue }
+            var target = index
+            while target > 0 && linkKey(envelopes[target - 1]) > key { target -= 1 }
+            let envelope = envelopes.remove(at: index)
+            envelopes.insert(envelope, at: target)
+            previous = linkKey(envelopes[index])
+        }
     }
 
     private static func linkKey(_ envelope: Envelope) -> Int {

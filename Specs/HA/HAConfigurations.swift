@@ -41,9 +41,10 @@ public enum HAConfigurations {
     public static let shipped: [(name: String, summary: String, configuration: HAConfiguration)] = [
         ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, 1 crash or torn step, ≤ 4 messages in flight, "
             + "operator failovers; what plain `qjm check` runs (about 1.1M states)", small),
-        ("lossy", "small with message loss (lost requests and lost replies)", lossy),
-        ("deep", "small with 2 edits, message loss and ≤ 5 messages in flight (tens of millions of states: "
-            + "run it with --time or --simulate)", deep),
+        ("lossy", "small's nodes with 2 edits and one lost message (a lost request or a lost reply), no crash "
+            + "(about 80K states)", lossy),
+        ("deep", "the issue's bounds: 2 edits, 1 crash or torn step and one lost message together "
+            + "(tens of millions of states: run it with --time or --simulate)", deep),
         ("three-namenodes", "small with 3 NameNodes and no crash (the crash-dependent guards are small's business)",
          threeNameNodes),
         ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",
@@ -68,15 +69,18 @@ public enum HAConfigurations {
 
     public static var lossy: HAConfiguration {
         var configuration = small
+        configuration.editsMax = 2
+        configuration.crashesMax = 0
         configuration.faults.messageLoss = true
+        configuration.lossesMax = 1
         return configuration
     }
 
     public static var deep: HAConfiguration {
         var configuration = small
         configuration.editsMax = 2
-        configuration.inFlightMax = 5
         configuration.faults.messageLoss = true
+        configuration.lossesMax = 1
         return configuration
     }
 
