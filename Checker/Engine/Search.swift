@@ -256,7 +256,9 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
                     Candidate(fingerprint: fingerprint, parent: UInt32(index),
                               actionAndKind: UInt32(actionIndex) | UInt32(kind) << 24, state: successor))
             }
-            if successors == 0 && options.checkDeadlock && output.deadlock == nil { output.deadlock = index }
+            if successors == 0 && options.checkDeadlock && output.deadlock == nil && !model.isQuiescent(state) {
+                output.deadlock = index
+            }
         }
     }
 

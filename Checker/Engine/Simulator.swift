@@ -155,7 +155,7 @@ public final class Simulator<M: CheckableModel> {
                 anySuccessor = true
                 if model.withinBoundary(next) { successors.append((index, action, next)) }
             }
-            if !anySuccessor && options.checkDeadlock {
+            if !anySuccessor && options.checkDeadlock && !model.isQuiescent(state) {
                 walk.violation = (-1, path)
                 return walk
             }

@@ -51,6 +51,10 @@ public protocol CheckableModel: Sendable {
 
     /// The index in `actionKindNames` of `action`'s kind.
     func actionKind(_ action: Action) -> Int
+
+    /// Whether `state`, which has no successor, is a normal end of the model's behaviour (a system
+    /// at rest) rather than a deadlock. The deadlock check reports only the others.
+    func isQuiescent(_ state: State) -> Bool
 }
 
 extension CheckableModel {
@@ -61,6 +65,7 @@ extension CheckableModel {
     public func fields(of state: State) -> [StateField] { StateField.reflecting(state) }
     public var actionKindNames: [String] { [] }
     @inlinable public func actionKind(_ action: Action) -> Int { 0 }
+    public func isQuiescent(_ state: State) -> Bool { false }
 }
 
 /// One `name = value` parameter of a model, as given on the command line.

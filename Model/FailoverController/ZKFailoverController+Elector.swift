@@ -102,6 +102,33 @@ extension ZKFailoverController {
         recheckElectability(&effects)
     }
 
+    /// `verifyChangedServiceState`: the NameNode reports an HA state. While the ZKFC has put it in
+    /// no state yet, nothing to check (after quitting on a bad state, re-check electability).
+    /// One mismatch is tolerated (a transition may be under way); a second in a row quits the
+    /// election marking fencing necessary, and the ZKFC stays out for a second.
+    mutating func verifyChangedServiceState(_ state: HAServiceState, _ effects: inout [Effect]) {
+        if serviceState == .initializing {
+            if quitElectionOnBadState { recheckElectability(&effects) }
+            return
+        }
+        guard state != serviceState else {
+            serviceStateMismatches = 0
+            return
+        }
+        guard serviceStateMismatches > 0 else {
+            serviceStateMismatches += 1
+            return
+        }
+        serviceStateMismatches = 0
+        effects.append(.log("Local service \(local) has changed the serviceState to \(state.rawValue.uppercased()). Expected was "
+            + "\(serviceState.rawValue.uppercased()). Quitting election marking fencing necessary."))
+        joinDelayed = true
+        setTimer(.cedeDelay, ZKFailoverController.badStateRejoinDelayMs, &effects)
+        quitElectionOnBadState = true
+        quitElection(needFence: true, then: .nothing, &effects)
+        serviceState = .initializing
+    }
+
     /// `recheckElectability`: healthy joins; initializing quits without fencing; unhealthy or
     /// not responding quits marking that fencing is necessary; a failed monitor is fatal.
     mutating func recheckElectability(_ effects: inout [Effect]) {

@@ -21,6 +21,8 @@ extension ZKFailoverController: Fingerprintable {
         hasher.combine(recheckPending)
         hasher.combine(deferred)
         hasher.combine(armedTimers)
+        hasher.combine(serviceStateMismatches)
+        hasher.combine(quitElectionOnBadState)
     }
 }
 
@@ -155,6 +157,8 @@ extension ZKFailoverController.Input: Fingerprintable {
             hasher.combine(11 as UInt64)
         case .cedeResult(let from, let failure):
             hasher.combine(12 as UInt64); hasher.combine(from); hasher.combine(failure)
+        case .serviceStatus(let state):
+            hasher.combine(13 as UInt64); hasher.combine(state.rawValue)
         }
     }
 }

@@ -10,6 +10,9 @@ extension ZKFailoverController {
             effects.append(.log("The failover controller is already running"))
         case .health(let state):
             healthChanged(state, &effects)
+        case .serviceStatus(let state):
+            guard !deferIfBusy(input, &effects) else { return }
+            verifyChangedServiceState(state, &effects)
         case .timerFired(let timer):
             guard isArmed(timer) else {
                 effects.append(.log("Ignoring timer \(timer.rawValue), which is not set"))

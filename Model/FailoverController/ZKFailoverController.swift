@@ -30,6 +30,11 @@ public struct ZKFailoverController: Hashable, Sendable, Codable {
     public internal(set) var joinDelayed = false
     /// A graceful failover to this node, coordinated by this ZKFC.
     public internal(set) var gracefulFailoverRun: GracefulFailoverRun?
+    /// Reports of an HA state other than `serviceState` in a row (`serviceStateMismatchCount`).
+    public internal(set) var serviceStateMismatches = 0
+    /// The ZKFC quit the election because its NameNode changed state behind its back
+    /// (`quitElectionOnBadState`): later reports re-check electability.
+    public internal(set) var quitElectionOnBadState = false
 
     // MARK: ActiveStandbyElector
 
@@ -53,6 +58,8 @@ public struct ZKFailoverController: Hashable, Sendable, Codable {
 
     /// The most inputs kept while an activity runs; past it the oldest is dropped (and logged).
     public static let deferredInputsMax = 16
+    /// `delayJoiningBy(1000)` after the NameNode changed state behind the ZKFC's back.
+    public static let badStateRejoinDelayMs = 1000
     /// `SLEEP_AFTER_FAILURE_TO_BECOME_ACTIVE`.
     public static let sleepAfterFailureToBecomeActiveMs = 1000
     /// `reEstablishSession` sleeps this long after a failed connection attempt.
@@ -288,6 +295,9 @@ extension ZKFailoverController {
         case start
         /// The health monitor entered a state (it reports changes only; a repeat is ignored).
         case health(HealthState)
+        /// The health monitor's `getServiceStatus` found the NameNode in this HA state
+        /// (`ServiceStateCallback.reportServiceStatus`).
+        case serviceStatus(HAServiceState)
         /// The client's session is established (new) or re-established (same id after a disconnect).
         case zooKeeperConnected(session: Int64)
         /// The reply to request `xid` sent on `session`.

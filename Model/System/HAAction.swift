@@ -29,6 +29,32 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
     /// The active rolls its edit log.
     case rollEditLog(NameNodeID)
 
+    // Automatic failover.
+    /// The first ZooKeeper event queued for a session reaches its ZKFC (index into the queue).
+    case deliverZooKeeperEvent(Int, HASystem.ZooKeeperDelivery)
+    /// The ZKFC's health monitor reports its NameNode's current health.
+    case reportHealth(NameNodeID, ZKFailoverController.HealthState)
+    /// The ZKFC's health monitor reports the HA state `getServiceStatus` found.
+    case reportServiceStatus(NameNodeID, HAServiceState)
+    /// The NameNode starts failing its health checks (e.g. low on disk), or passes them again.
+    case healthChange(NameNodeID, healthy: Bool)
+    /// The ZKFC's connection to ZooKeeper drops (its session lives on until it expires).
+    case disconnectController(NameNodeID)
+    /// The ZKFC's client reconnects within its session (or learns that it expired).
+    case reconnectController(NameNodeID)
+    /// ZooKeeper expires a session whose client is disconnected or dead.
+    case expireSession(Int64)
+    /// A timer the ZKFC set fires.
+    case controllerTimer(NameNodeID, ZKFCTimer)
+    /// The transition RPC the ZKFC sent to a paused NameNode times out.
+    case controllerCallTimeout(NameNodeID)
+    /// The fencing method the ZKFC runs finishes.
+    case controllerFenceResult(NameNodeID, success: Bool)
+    case crashController(NameNodeID)
+    case restartController(NameNodeID)
+    /// `haadmin -failover <from> <to>` with automatic failover: gracefulFailover on `to`'s ZKFC.
+    case gracefulFailover(to: NameNodeID)
+
     public var description: String {
         switch self {
         case .deliver(_, let envelope): return "deliver \(envelope)"
@@ -51,15 +77,31 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
         case .clientWrite(let id): return "client\(id + 1) writes"
         case .tailEdits(let id): return "nn\(id + 1) tails edits"
         case .rollEditLog(let id): return "nn\(id + 1) rolls its edit log"
+        case .deliverZooKeeperEvent(_, let delivery): return "deliver ZooKeeper event \(delivery)"
+        case .reportHealth(let id, let health): return "zkfc\(id + 1)'s health monitor reports \(health.rawValue)"
+        case .reportServiceStatus(let id, let state): return "zkfc\(id + 1)'s health monitor finds nn\(id + 1) \(state.rawValue)"
+        case .healthChange(let id, let healthy): return "nn\(id + 1) " + (healthy ? "passes its health checks again" : "fails its health checks")
+        case .disconnectController(let id): return "zkfc\(id + 1) loses its ZooKeeper connection"
+        case .reconnectController(let id): return "zkfc\(id + 1) reconnects to ZooKeeper"
+        case .expireSession(let session): return "ZooKeeper expires session 0x\(String(UInt64(bitPattern: session), radix: 16))"
+        case .controllerTimer(let id, let timer): return "zkfc\(id + 1)'s timer \(timer.rawValue) fires"
+        case .controllerCallTimeout(let id): return "zkfc\(id + 1)'s transition RPC times out"
+        case .controllerFenceResult(let id, let success): return "zkfc\(id + 1)'s fencing method " + (success ? "succeeds" : "fails")
+        case .crashController(let id): return "kill -9 zkfc\(id + 1)"
+        case .restartController(let id): return "restart zkfc\(id + 1)"
+        case .gracefulFailover(let to): return "haadmin -failover to nn\(to + 1) (gracefulFailover on zkfc\(to + 1))"
         }
     }
 
     /// Whether this step is a fault (liveness is judged "once faults stop": along the others).
     public var isFault: Bool {
         switch self {
-        case .deliverAndCrash, .drop, .deliverLosingReply, .duplicate, .crashJournalNode, .crashNameNode, .pause, .failoverTimeout:
+        case .deliverAndCrash, .drop, .deliverLosingReply, .duplicate, .crashJournalNode, .crashNameNode, .pause, .failoverTimeout,
+             .disconnectController, .controllerCallTimeout, .crashController:
             return true
-        case .fenceResult(let success):
+        case .healthChange(_, let healthy):
+            return !healthy
+        case .fenceResult(let success), .controllerFenceResult(_, let success):
             return !success
         default:
             return false
@@ -71,6 +113,9 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
         "deliver", "deliverAndCrash", "drop", "deliverLosingReply", "duplicate", "crashJournalNode", "restartJournalNode", "crashNameNode",
         "restartNameNode", "pause", "resume", "transitionToActive", "transitionToStandby", "failover",
         "failoverTimeout", "fenceResult", "clientWrite", "tailEdits", "rollEditLog",
+        "deliverZooKeeperEvent", "reportHealth", "healthChange", "disconnectController", "reconnectController",
+        "expireSession", "controllerTimer", "controllerCallTimeout", "controllerFenceResult", "crashController",
+        "restartController", "gracefulFailover", "reportServiceStatus",
     ]
 
     public var kind: Int {
@@ -94,6 +139,19 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
         case .clientWrite: return 16
         case .tailEdits: return 17
         case .rollEditLog: return 18
+        case .deliverZooKeeperEvent: return 19
+        case .reportHealth: return 20
+        case .healthChange: return 21
+        case .disconnectController: return 22
+        case .reconnectController: return 23
+        case .expireSession: return 24
+        case .controllerTimer: return 25
+        case .controllerCallTimeout: return 26
+        case .controllerFenceResult: return 27
+        case .crashController: return 28
+        case .restartController: return 29
+        case .gracefulFailover: return 30
+        case .reportServiceStatus: return 31
         }
     }
 }

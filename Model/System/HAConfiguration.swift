@@ -48,6 +48,19 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
     public var faults = Faults()
     public var fencing = Fencing.kill
     public var mutation: Mutation?
+    /// Automatic failover: a ZKFC per NameNode and a ZooKeeper server elect the active; the
+    /// operator's haadmin transitions are off (NameNodes refuse them, as upstream).
+    public var automaticFailover = false
+    /// Dropped ZooKeeper connections in all (automatic failover); a session whose client is
+    /// disconnected or dead may expire at any time.
+    public var sessionFaultsMax = 1
+    /// NameNode health failures in all (automatic failover).
+    public var healthFaultsMax = 1
+    /// haadmin -failover through the ZKFCs (gracefulFailover) in all (automatic failover).
+    public var gracefulFailoversMax = 1
+    /// ZooKeeper sessions opened after the ZKFCs' first ones (a rejoin after a failed attempt, a
+    /// restarted ZKFC); like `epochMax`, states needing more are not explored.
+    public var newSessionsMax = 2
     /// Explore one representative per renaming of JournalNodes.
     public var symmetry = true
     /// The operator may run `haadmin -transitionToStandby` on its own (not only inside a failover).
@@ -70,6 +83,13 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
         if !(0...HAConfiguration.lossesUnbounded).contains(lossesMax) {
             return "the loss bound must be between 0 and \(HAConfiguration.lossesUnbounded) (got \(lossesMax))"
         }
+        if !(0...5).contains(sessionFaultsMax) { return "the session fault bound must be between 0 and 5 (got \(sessionFaultsMax))" }
+        if !(0...5).contains(healthFaultsMax) { return "the health fault bound must be between 0 and 5 (got \(healthFaultsMax))" }
+        if !(0...5).contains(gracefulFailoversMax) {
+            return "the graceful failover bound must be between 0 and 5 (got \(gracefulFailoversMax))"
+        }
+        if !(0...10).contains(newSessionsMax) { return "the new-session bound must be between 0 and 10 (got \(newSessionsMax))" }
+        if automaticFailover && nameNodes > 3 { return "automatic failover is modelled for at most 3 NameNodes (got \(nameNodes))" }
         if !(1...64).contains(inFlightMax) { return "the in-flight bound must be between 1 and 64 (got \(inFlightMax))" }
         return nil
     }

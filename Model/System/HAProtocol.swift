@@ -10,7 +10,11 @@ public struct HAProtocol: Sendable {
         self.configuration = configuration
     }
 
-    public var initialState: HASystem { HASystem(configuration: configuration) }
+    public var initialState: HASystem {
+        var state = HASystem(configuration: configuration)
+        startAutomaticFailover(&state)
+        return state
+    }
 
     /// States beyond the configured bounds are not explored.
     public func withinBoundary(_ state: HASystem) -> Bool {
@@ -18,6 +22,7 @@ public struct HAProtocol: Sendable {
         // crash, and surviving them is exactly what a new writer must do.
         state.highestEpoch <= configuration.epochMax
             && state.network.lazy.filter { !$0.senderDied }.count <= configuration.inFlightMax
+            && (state.coordination.map { newSessions(in: $0) <= configuration.newSessionsMax } ?? true)
     }
 
     // MARK: - Enabled steps
@@ -63,7 +68,11 @@ public struct HAProtocol: Sendable {
             }
             if slot.status == .paused { actions.append(.resume(id)) }
         }
-        operatorActions(state, into: &actions)
+        if configuration.automaticFailover {
+            automaticActions(state, into: &actions)
+        } else {
+            operatorActions(state, into: &actions)
+        }
         // Reads are not steps of their own: a read changes nothing, and NoStaleReads asks of every
         // state whether a read served there could be stale.
         for (id, client) in state.clients.enumerated() where client.pending == nil
@@ -188,7 +197,8 @@ public struct HAProtocol: Sendable {
             nameNodeDied(id, in: &next)
         case .restartNameNode(let id):
             next.nameNodes[id] = HASystem.NameNodeSlot(
-                node: NameNode(id: id, journalCount: configuration.journalNodes, mutation: configuration.mutation),
+                node: NameNode(id: id, journalCount: configuration.journalNodes,
+                               automaticFailover: configuration.automaticFailover, mutation: configuration.mutation),
                 status: .running)
         case .pause(let id):
             next.nameNodes[id].status = .paused
@@ -199,6 +209,7 @@ public struct HAProtocol: Sendable {
             if let failover = next.failover, failover.awaitedNameNode == id, let call = failover.pendingCall {
                 performFailover([call], in: &next)
             }
+            takeQueuedCalls(of: id, in: &next)
         case .transitionToActive(let id):
             stepNameNode(id, .transitionToActive(source: .user), in: &next)
         case .transitionToStandby(let id):
@@ -225,7 +236,10 @@ public struct HAProtocol: Sendable {
             stepNameNode(id, .tailEdits, in: &next)
         case .rollEditLog(let id):
             stepNameNode(id, .rollEditLog, in: &next)
+        default:
+            guard automaticStep(action, in: &next) else { return nil }
         }
+        drainControllerInbox(&next)
         updateChosen(&next)
         normalizeCallIDs(&next)
         discardIgnoredResponses(&next)
@@ -334,6 +348,7 @@ public struct HAProtocol: Sendable {
                 stepClient(client, .result(from: id, result), in: &state)
             case .transitionResult(_, let failure):
                 if state.failover?.awaitedNameNode == id { failoverInput(.transitionResult(id, failure: failure), in: &state) }
+                transitionAnswered(by: id, failure: failure, in: &state)
             case .terminate:
                 nameNodeDied(id, in: &state)
                 return
@@ -357,6 +372,7 @@ public struct HAProtocol: Sendable {
         if let failover = state.failover, failover.awaitedNameNode == id {
             failoverInput(rpcFailure(to: id, state: state, reason: "Connection refused"), in: &state)
         }
+        nameNodeDiedForControllers(id, in: &state)
     }
 
     // MARK: - Clients and the operator

@@ -40,6 +40,55 @@ extension HASystem {
         hasher.combine(int: pauses)
         hasher.combine(int: editsIssued)
         ghost.feed(&hasher)
+        // Automatic failover only: without it, states keep the fingerprints they always had.
+        if let coordination { feedAutomaticFailover(coordination, &hasher) }
+    }
+
+    private func feedAutomaticFailover(_ coordination: CoordinationServer, _ hasher: inout FingerprintHasher) {
+        coordination.fingerprint(into: &hasher)
+        for slot in nameNodes { hasher.combine(flag: slot.unhealthy) }
+        hasher.combine(int: controllers.count)
+        for slot in controllers {
+            hasher.combine(flag: slot.up)
+            slot.controller.fingerprint(into: &hasher)
+            hasher.combine(optional: slot.session.map { UInt64(bitPattern: $0) })
+            hasher.combine(flag: slot.linked)
+            if let call = slot.queuedCall {
+                hasher.combine(int: 1 + call.nameNode)
+                hasher.combine(flag: call.toActive)
+            } else {
+                hasher.combine(0 as UInt64)
+            }
+            hasher.combine(int: slot.queuedRequests.count)
+            for request in slot.queuedRequests {
+                hasher.combine(request.xid)
+                hasher.combine(String(describing: request.operation))
+            }
+        }
+        hasher.combine(int: zooKeeperQueue.count)
+        for delivery in zooKeeperQueue {
+            hasher.combine(delivery.session)
+            if let watch = delivery.watch {
+                hasher.combine(1 as UInt64)
+                hasher.combine(watch.type.rawValue)
+                hasher.combine(watch.path)
+            }
+            if let reply = delivery.reply {
+                hasher.combine(2 as UInt64)
+                hasher.combine(reply.xid)
+                ZKFailoverController.combine(reply.result, into: &hasher)
+            }
+        }
+        hasher.combine(int: controllerCalls.count)
+        for call in controllerCalls {
+            hasher.combine(int: call.caller.map { $0 + 1 } ?? 0)
+            hasher.combine(int: call.callee)
+            switch call.call {
+            case .cedeActive(let millis): hasher.combine(1 as UInt64); hasher.combine(int: millis)
+            case .gracefulFailover: hasher.combine(2 as UInt64)
+            }
+        }
+        hasher.combine(int: sessionFaults | healthFaults << 8 | gracefulFailovers << 16)
     }
 }
 

@@ -18,6 +18,60 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     public struct NameNodeSlot: Hashable, Sendable, Codable {
         public var node: NameNode
         public var status: NameNodeStatus
+        /// The NameNode fails its health checks (automatic failover: the ZKFC's monitor reports it).
+        public var unhealthy = false
+    }
+
+    /// A ZKFC process and the host around it (automatic failover).
+    public struct ControllerSlot: Hashable, Sendable, Codable {
+        public var controller: ZKFailoverController
+        public var up: Bool
+        /// The session of the host's ZooKeeper client, if it has one (it outlives a dropped link).
+        public var session: Int64?
+        /// Whether the client's TCP connection to ZooKeeper is up.
+        public var linked = false
+        /// A transition RPC sent to a paused NameNode: it waits in the socket until the NameNode resumes.
+        public var queuedCall: QueuedCall?
+        /// ZooKeeper requests made while disconnected: the client sends them once it reconnects.
+        public var queuedRequests: [QueuedRequest] = []
+    }
+
+    public struct QueuedRequest: Hashable, Sendable, Codable {
+        public var xid: Int32
+        public var operation: CoordinationOperation
+    }
+
+    /// A transition RPC waiting at a paused NameNode.
+    public struct QueuedCall: Hashable, Sendable, Codable {
+        public var nameNode: NameNodeID
+        public var toActive: Bool
+    }
+
+    /// A ZooKeeper event on its way to the client of `session`: a watch notification, or a reply
+    /// queued behind one (a client sees a session's events in order).
+    public struct ZooKeeperDelivery: Hashable, Sendable, Codable, CustomStringConvertible {
+        public var session: Int64
+        public var watch: CoordinationWatchEvent?
+        public var reply: ZooKeeperReply?
+
+        public var description: String {
+            let session = "0x" + String(UInt64(bitPattern: self.session), radix: 16)
+            if let watch { return "\(session) ← \(watch.type) \(watch.path)" }
+            if let reply { return "\(session) ← reply xid \(reply.xid)" }
+            return session
+        }
+    }
+
+    public struct ZooKeeperReply: Hashable, Sendable, Codable {
+        public var xid: Int32
+        public var result: CoordinationResult
+    }
+
+    /// A ZKFCProtocol call in progress between two ZKFCs (`caller` nil: haadmin).
+    public struct ControllerCall: Hashable, Sendable, Codable {
+        public var caller: NameNodeID?
+        public var callee: NameNodeID
+        public var call: ZKFCCall
     }
 
     public enum Endpoint: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -84,6 +138,29 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     public var editsIssued = 0
     public var ghost = Ghost()
 
+    // Automatic failover (nil and empty without it).
+    /// The ZooKeeper server.
+    public var coordination: CoordinationServer?
+    /// One ZKFC per NameNode, by NameNode id.
+    public var controllers: [ControllerSlot] = []
+    /// ZooKeeper events in flight to clients, in order per session.
+    public var zooKeeperQueue: [ZooKeeperDelivery] = []
+    /// ZKFCProtocol calls in progress (haadmin's gracefulFailover and the cedeActive calls it makes).
+    public var controllerCalls: [ControllerCall] = []
+    /// Dropped ZooKeeper connections so far (bounded by `sessionFaultsMax`).
+    public var sessionFaults = 0
+    /// Health failures so far (bounded by `healthFaultsMax`).
+    public var healthFaults = 0
+    /// haadmin -failover runs (through the ZKFCs) so far (bounded by `gracefulFailoversMax`).
+    public var gracefulFailovers = 0
+    /// Inputs for ZKFCs produced during a step, handled before it ends (always empty between steps).
+    var controllerInbox: [ControllerInput] = []
+
+    struct ControllerInput: Hashable, Sendable, Codable {
+        var controller: NameNodeID
+        var input: ZKFailoverController.Input
+    }
+
     /// Every node freshly started: JournalNodes formatted and empty, NameNodes standby.
     public init(configuration: HAConfiguration) {
         journalNodes = (0..<configuration.journalNodes).map { id in
@@ -92,6 +169,7 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         }
         nameNodes = (0..<configuration.nameNodes).map { id in
             NameNodeSlot(node: NameNode(id: id, journalCount: configuration.journalNodes,
+                                        automaticFailover: configuration.automaticFailover,
                                         mutation: configuration.mutation), status: .running)
         }
         clients = (0..<configuration.clients).map { id in

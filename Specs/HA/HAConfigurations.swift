@@ -30,6 +30,11 @@ public enum HAConfigurations {
         Key(name: "mutant", summary: "a seeded bug (qjm check --mutants lists them)"),
         Key(name: "symmetry", summary: "explore one representative per renaming of JournalNodes (true/false)"),
         Key(name: "standby-transitions", summary: "haadmin -transitionToStandby on its own, not only in a failover (true/false)"),
+        Key(name: "automatic-failover", summary: "a ZKFC per NameNode and a ZooKeeper server elect the active (true/false)"),
+        Key(name: "session-faults", summary: "dropped ZooKeeper connections in all (automatic failover)"),
+        Key(name: "health-faults", summary: "NameNode health-check failures in all (automatic failover)"),
+        Key(name: "graceful-failovers", summary: "haadmin -failover runs through the ZKFCs in all (automatic failover)"),
+        Key(name: "new-sessions", summary: "ZooKeeper sessions opened after the ZKFCs' first ones (automatic failover)"),
     ]
 
     /// Why a configuration value was refused: the key and the problem.
@@ -49,6 +54,12 @@ public enum HAConfigurations {
          threeNameNodes),
         ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",
          noFencing),
+        ("automatic", "automatic failover: a ZKFC per NameNode and a ZooKeeper server, 1 JournalNode, 1 edit, "
+            + "one kill -9 of a NameNode, ZKFC or JournalNode", automatic),
+        ("automatic-sessions", "automatic failover with one dropped ZooKeeper connection (its session may expire) "
+            + "and one NameNode failing its health checks, no crash", automaticSessions),
+        ("automatic-pause", "automatic failover with a paused active (GC pause) and one haadmin -failover "
+            + "through the ZKFCs, no crash", automaticPause),
     ]
 
     public static var small: HAConfiguration {
@@ -100,6 +111,39 @@ public enum HAConfigurations {
         return configuration
     }
 
+    /// Automatic failover keeps one JournalNode: the quorum journal under faults is `small`'s and
+    /// `lossy`'s business, and three JournalNodes under two ZKFCs exceed what a minute explores.
+    public static var automatic: HAConfiguration {
+        var configuration = small
+        configuration.automaticFailover = true
+        configuration.journalNodes = 1
+        configuration.faults.tornSteps = false
+        configuration.crashesMax = 1
+        configuration.sessionFaultsMax = 0
+        configuration.healthFaultsMax = 0
+        configuration.gracefulFailoversMax = 0
+        configuration.newSessionsMax = 1
+        return configuration
+    }
+
+    public static var automaticSessions: HAConfiguration {
+        var configuration = automatic
+        configuration.crashesMax = 0
+        configuration.sessionFaultsMax = 1
+        configuration.healthFaultsMax = 1
+        return configuration
+    }
+
+    public static var automaticPause: HAConfiguration {
+        var configuration = automatic
+        configuration.crashesMax = 0
+        configuration.faults.pauses = true
+        configuration.pausesMax = 1
+        configuration.gracefulFailoversMax = 1
+        configuration.newSessionsMax = 2
+        return configuration
+    }
+
     public static func shipped(named name: String) -> HAConfiguration? { shipped.first { $0.name == name }?.configuration }
 
     /// Sets `key` to `value` in `configuration`, or throws naming the key.
@@ -142,6 +186,11 @@ public enum HAConfigurations {
             }
         case "symmetry": configuration.symmetry = try flag()
         case "standby-transitions": configuration.standbyTransitions = try flag()
+        case "automatic-failover": configuration.automaticFailover = try flag()
+        case "session-faults": configuration.sessionFaultsMax = try integer(0...5)
+        case "health-faults": configuration.healthFaultsMax = try integer(0...5)
+        case "graceful-failovers": configuration.gracefulFailoversMax = try integer(0...5)
+        case "new-sessions": configuration.newSessionsMax = try integer(0...10)
         case "mutant":
             if value == "none" {
                 configuration.mutation = nil
@@ -181,6 +230,11 @@ public enum HAConfigurations {
             ModelParameter("mutant", configuration.mutation?.rawValue ?? "none"),
             ModelParameter("symmetry", String(configuration.symmetry)),
             ModelParameter("standby-transitions", String(configuration.standbyTransitions)),
+            ModelParameter("automatic-failover", String(configuration.automaticFailover)),
+            ModelParameter("session-faults", String(configuration.sessionFaultsMax)),
+            ModelParameter("health-faults", String(configuration.healthFaultsMax)),
+            ModelParameter("graceful-failovers", String(configuration.gracefulFailoversMax)),
+            ModelParameter("new-sessions", String(configuration.newSessionsMax)),
         ]
     }
 

@@ -117,7 +117,27 @@ public enum HAProperties {
             """) { _, state in
             state.nameNodes.filter { $0.status == .running && $0.node.state == .active }.count <= 1
         },
+        .always("SingleLockOwner", rationale: """
+            Automatic failover: a ZKFC connected to ZooKeeper that believes it won the election             (elector state ACTIVE) holds the ephemeral lock znode ActiveStandbyElectorLock through its             own session, so at most one connected ZKFC acts as the winner.
+            """) { _, state in
+            guard let server = state.coordination else { return true }
+            let owner = server.znodes.first { $0.path == HAProperties.lockPath }?.ephemeralOwner
+            return state.controllers.allSatisfy { slot in
+                !(slot.up && slot.linked && slot.controller.isActive) || (slot.session != nil && slot.session == owner)
+            }
+        },
+        .always("EphemeralsBelongToLiveSessions", rationale: """
+            Automatic failover: every ephemeral znode (the election lock) is owned by a live session:             when a session ends, by expiry or close, its lock goes with it and the other ZKFC's watch fires.
+            """) { _, state in
+            guard let server = state.coordination else { return true }
+            return server.znodes.allSatisfy { node in
+                !node.isEphemeral || server.sessions.contains { $0.id == node.ephemeralOwner }
+            }
+        },
     ]
+
+    /// The election lock of the model's nameservice.
+    static let lockPath = "/hadoop-ha/ns1/ActiveStandbyElectorLock"
 
     public static let reachability: [Property<HASpec>] = [
         .sometimes("EditAcknowledged") { _, state in !state.ghost.acknowledged.isEmpty },
@@ -132,14 +152,30 @@ public enum HAProperties {
         },
         .sometimes("UncommittedTailDiscarded", rationale: """
             A JournalNode loses an edit it held: a recovery or a new writer's startLogSegment \
-            discards an uncommitted tail (what makes CommittedEditsAgree non-trivial).
-            """) { _, state in state.ghost.uncommittedTailDiscarded },
-        .sometimes("JournalNodeSkippedUntilNextSegment") { _, state in
-            state.nameNodes.contains { $0.node.writer?.outOfSync.contains(true) ?? false }
+            discards an uncommitted tail (what makes CommittedEditsAgree non-trivial). Needs a \
+            JournalNode outside a majority: holds trivially with fewer than 3.
+            """) { model, state in model.configuration.journalNodes < 3 || state.ghost.uncommittedTailDiscarded },
+        .sometimes("JournalNodeSkippedUntilNextSegment", rationale: """
+            A JournalNode that missed a batch sits out until the next segment while a majority \
+            goes on. Needs a JournalNode outside a majority: holds trivially with fewer than 3.
+            """) { model, state in
+            model.configuration.journalNodes < 3 || state.nameNodes.contains { $0.node.writer?.outOfSync.contains(true) ?? false }
         },
         .sometimes("TwoEpochsEstablished") { _, state in state.ghost.epochOwners.count >= 2 },
         .sometimes("StandbyTailedEdits") { _, state in
             state.nameNodes.contains { $0.node.state == .standby && $0.node.writer == nil && !$0.node.applied.isEmpty }
+        },
+        .sometimes("ControllerFencedOldActive", rationale: """
+            Automatic failover: a ZKFC that won the lock runs a fencing method against the NameNode             named by the breadcrumb (holds trivially without automatic failover).
+            """) { model, state in
+            !model.configuration.automaticFailover || state.controllers.contains { slot in
+                if case .becomingActive(.fencing, _)? = slot.controller.activity { true } else { false }
+            }
+        },
+        .sometimes("ElectionFailedOver", rationale: """
+            Automatic failover: both NameNodes were made active by their ZKFCs, one after the other             (holds trivially without automatic failover).
+            """) { model, state in
+            !model.configuration.automaticFailover || Set(state.ghost.epochOwners.map { $0[1] }).count >= 2
         },
     ]
 

@@ -42,4 +42,10 @@ public struct HASpec: CheckableModel {
     public func actionKind(_ action: HAAction) -> Int { action.kind }
 
     public func fields(of state: HASystem) -> [StateField] { HAStateFields.fields(of: state) }
+
+    /// With automatic failover nobody must act once an active serves and every fault is spent:
+    /// such a state is at rest. Without a serving active, a state with no successor is a deadlock.
+    public func isQuiescent(_ state: HASystem) -> Bool {
+        configuration.automaticFailover && !state.servingNameNodes.isEmpty
+    }
 }

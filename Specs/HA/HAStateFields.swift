@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// An HA state as `name = value` lines, for counterexamples that print only what changed.
@@ -33,11 +34,54 @@ enum HAStateFields {
         if state.losses > 0 { fields.append(StateField("losses", String(state.losses))) }
         fields.append(StateField("network", list(state.network.map(\.description))))
         fields.append(StateField("failover", state.failover.map { "nn\($0.from + 1)→nn\($0.to + 1): \($0.phase)" } ?? "none"))
+        if let server = state.coordination { fields += automaticFailoverFields(state, server) }
         fields.append(StateField("ghost.acknowledged", list(state.ghost.acknowledged.map(\.description))))
         fields.append(StateField("ghost.onMajority", list(state.ghost.chosen.map(\.description))))
         fields.append(StateField("ghost.epochOwners", list(state.ghost.epochOwners.map { "e\($0[0])→nn\($0[1] + 1)" })))
         return fields
     }
+
+    private static func automaticFailoverFields(_ state: HASystem, _ server: CoordinationServer) -> [StateField] {
+        var fields: [StateField] = []
+        for (id, slot) in state.nameNodes.enumerated() where slot.unhealthy {
+            fields.append(StateField("nn\(id + 1).health", "failing its health checks"))
+        }
+        for (id, slot) in state.controllers.enumerated() {
+            let name = "zkfc\(id + 1)"
+            let controller = slot.controller
+            guard slot.up else {
+                fields.append(StateField(name, "down"))
+                continue
+            }
+            var text = "\(controller.electorState.rawValue), health \(controller.health.rawValue)"
+            if let session = slot.session { text += ", session \(hex(session))" + (slot.linked ? "" : " (disconnected)") }
+            if let activity = controller.activity { text += ", " + readable(activity) }
+            fields.append(StateField(name, text))
+        }
+        for node in server.znodes where node.path.hasPrefix("/hadoop-ha/") && node.path.split(separator: "/").count == 3 {
+            let name = "zk." + (node.path.split(separator: "/").last.map(String.init) ?? node.path)
+            var text = (try? ActiveNodeInfo.decode(node.data)).map { "\($0.nameNodeID)" } ?? "\(node.data.count) bytes"
+            text += ", version \(node.version)"
+            if node.isEphemeral { text += ", owner \(hex(node.ephemeralOwner))" }
+            fields.append(StateField(name, text))
+        }
+        fields.append(StateField("zk.sessions", list(server.sessions.map { hex($0.id) })))
+        fields.append(StateField("zk.inFlight", list(state.zooKeeperQueue.map(\.description))))
+        return fields
+    }
+
+    /// An activity without module and type prefixes: `becomingActive(fencing(1, method: 0, …))`.
+    private static func readable(_ activity: ZKFailoverController.Activity) -> String {
+        var text = String(describing: activity)
+        for prefix in ["Model.ZKFailoverController.BecomeActiveStep.", "Model.ZKFailoverController.BecomeActiveOrigin.",
+                       "Model.ZKFailoverController.YieldStep.", "Model.ZKFailoverController.AfterQuit.",
+                       "Model.ZKFailoverController.ConnectPurpose."] {
+            text = text.replacingOccurrences(of: prefix, with: "")
+        }
+        return text
+    }
+
+    private static func hex(_ session: Int64) -> String { "0x" + String(UInt64(bitPattern: session), radix: 16) }
 
     private static func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
 

@@ -1,0 +1,122 @@
+import XCTest
+@testable import Model
+import Checker
+@testable import Specs
+
+/// Automatic failover under the checker: ZKFCs and a ZooKeeper server inside the HA system.
+/// Each shipped configuration holds every property and reaches every guard, with its size
+/// pinned; without real fencing the GC-pause split brain appears, and the ZKFC that skips
+/// fencing is caught.
+final class HAAutomaticFailoverTests: XCTestCase {
+    func check(_ configuration: HAConfiguration, name: String) -> CheckResult {
+        var options = CheckOptions()
+        options.workers = 2
+        return Checker(model: HASpec(configuration: configuration, name: name), options: options).run()
+    }
+
+    func assertHoldsEverything(_ result: CheckResult, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.outcome, .holds, name, file: file, line: line)
+        XCTAssertNil(result.deadlock, name, file: file, line: line)
+        for report in result.properties {
+            XCTAssertEqual(report.status, .holds, "\(name): \(report.kind) \(report.name)", file: file, line: line)
+        }
+    }
+
+    /// A kill -9 of a NameNode, a ZKFC or the JournalNode: the survivors' election and fencing
+    /// keep one active, and SingleLockOwner / EphemeralsBelongToLiveSessions hold throughout.
+    func testAutomaticHoldsEveryPropertyAndPinsItsSize() {
+        let result = check(HAConfigurations.automatic, name: "automatic")
+        assertHoldsEverything(result, "automatic")
+        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [176_042, 547_298, 38])
+        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
+        for kind in ["crashController", "restartController", "expireSession", "controllerFenceResult",
+                     "deliverZooKeeperEvent", "reportServiceStatus"] {
+            XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
+        }
+    }
+
+    /// A dropped ZooKeeper connection (the session may expire meanwhile) and a NameNode failing
+    /// its health checks.
+    func testAutomaticSessionsHoldsEveryPropertyAndPinsItsSize() {
+        let result = check(HAConfigurations.automaticSessions, name: "automatic-sessions")
+        assertHoldsEverything(result, "automatic-sessions")
+        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [96_083, 303_796, 34])
+        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
+        for kind in ["disconnectController", "reconnectController", "expireSession", "healthChange"] {
+            XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
+        }
+    }
+
+    /// A paused active and a graceful failover through the ZKFCs (cedeActive and its release).
+    func testAutomaticPauseHoldsEveryPropertyAndPinsItsSize() {
+        let result = check(HAConfigurations.automaticPause, name: "automatic-pause")
+        assertHoldsEverything(result, "automatic-pause")
+        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [112_355, 340_763, 40])
+        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
+        for kind in ["pause", "resume", "controllerCallTimeout", "gracefulFailover"] {
+            XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
+        }
+    }
+
+    /// The HDFS guide's warning under automatic failover: with shell(/bin/true) the ZKFC that won
+    /// the lock "fences" the paused old active for nothing, and it resumes beside the new one.
+    func testNoopFencingUnderAutomaticFailoverShowsTheSplitBrain() throws {
+        var configuration = HAConfigurations.automaticPause
+        configuration.fencing = .noop
+        let result = check(configuration, name: "automatic-pause+noop")
+        XCTAssertEqual(result.outcome, .violated)
+        let trace = try XCTUnwrap(result.property("AtMostOneActiveServes")?.trace)
+        let actions = trace.steps.compactMap(\.action)
+        let pause = try XCTUnwrap(actions.firstIndex { $0.hasPrefix("pause ") }, "\(actions)")
+        let paused = actions[pause].split(separator: " ")[1]
+        let timeout = try XCTUnwrap(actions.firstIndex { $0.hasSuffix("transition RPC times out") }, "\(actions)")
+        let fenced = try XCTUnwrap(actions.firstIndex { $0.hasSuffix("fencing method succeeds") }, "\(actions)")
+        let resumed = try XCTUnwrap(actions.firstIndex(of: "resume \(paused) (SIGCONT)"), "\(actions)")
+        XCTAssertLessThan(pause, timeout)
+        XCTAssertLessThan(timeout, fenced, "the graceful fence fails before the fencing method runs")
+        XCTAssertLessThan(fenced, resumed)
+        // The same run with sshfence-like fencing holds (testAutomaticPauseHolds...).
+    }
+
+    /// Without automatic failover, the automatic-only state stays empty and the fingerprints of
+    /// the manual configurations are unchanged by it.
+    func testManualConfigurationsHaveNoCoordinationState() {
+        let state = HAProtocol(configuration: HAConfigurations.small).initialState
+        XCTAssertNil(state.coordination)
+        XCTAssertTrue(state.controllers.isEmpty)
+        let automatic = HAProtocol(configuration: HAConfigurations.automatic).initialState
+        let server = try? XCTUnwrap(automatic.coordination)
+        XCTAssertEqual(server?.znodes.map(\.path), ["/", "/hadoop-ha", "/hadoop-ha/ns1"],
+                       "zkfc -formatZK made the parent znodes")
+        XCTAssertEqual(automatic.controllers.map(\.up), [true, true])
+        XCTAssertEqual(automatic.controllers.map(\.linked), [true, true], "each ZKFC connected at start")
+        XCTAssertTrue(automatic.nameNodes.allSatisfy { $0.node.automaticFailover })
+    }
+
+    /// A restart of the active NameNode that its health monitor never saw as down: the
+    /// service-state check (two mismatched reports) makes the ZKFC quit, so the lock moves.
+    func testAServiceStateMismatchMakesTheZKFCQuit() throws {
+        let spec = HASpec(configuration: HAConfigurations.automatic, name: "automatic")
+        var state = HAProtocol(configuration: HAConfigurations.automatic).initialState
+        func take(_ predicate: (HAAction) -> Bool, _ what: String) throws {
+            var actions: [HAAction] = []
+            spec.actions(state, into: &actions)
+            let action = try XCTUnwrap(actions.first(where: predicate), "no step \(what) in \(actions)")
+            state = try XCTUnwrap(spec.nextState(state, action))
+        }
+        try take({ if case .reportHealth(0, .serviceHealthy) = $0 { true } else { false } }, "zkfc1 healthy")
+        while state.nameNodes[0].node.state != .active {
+            try take({ if case .deliver = $0 { true } else { false } }, "deliver")
+        }
+        XCTAssertTrue(state.controllers[0].controller.isActive)
+        try take({ $0 == .crashNameNode(0) }, "kill -9 nn1")
+        try take({ $0 == .restartNameNode(0) }, "restart nn1")
+        XCTAssertEqual(state.controllers[0].controller.health, .serviceHealthy, "the monitor never saw it down")
+        try take({ $0 == .reportServiceStatus(0, .standby) }, "first mismatch")
+        XCTAssertTrue(state.controllers[0].controller.isActive, "one mismatch is tolerated")
+        try take({ $0 == .reportServiceStatus(0, .standby) }, "second mismatch")
+        XCTAssertFalse(state.controllers[0].controller.isActive)
+        XCTAssertTrue(state.controllers[0].controller.quitElectionOnBadState)
+        XCTAssertNil(state.coordination?.znodes.first { $0.path == HAProperties.lockPath }, "the lock is released")
+    }
+}
