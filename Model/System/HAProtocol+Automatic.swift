@@ -290,7 +290,14 @@ extension HAProtocol {
             }
             state.controllers[id].linked = false
         case .zooKeeper(let xid, let operation):
-            guard let session = state.controllers[id].session else { return }
+            guard let session = state.controllers[id].session else {
+                // The client's session expired (or it was closed): ZooKeeper's client fails every
+                // later request at once.
+                if let believed = state.controllers[id].controller.session {
+                    sendController(id, .zooKeeperReply(session: believed, xid: xid, .error(.sessionExpired)), in: &state)
+                }
+                return
+            }
             let request = HASystem.QueuedRequest(xid: xid, operation: operation)
             if state.controllers[id].linked {
                 send(request, on: session, in: &state)

@@ -43,9 +43,11 @@ public struct HASpec: CheckableModel {
 
     public func fields(of state: HASystem) -> [StateField] { HAStateFields.fields(of: state) }
 
-    /// With automatic failover nobody must act once an active serves and every fault is spent:
-    /// such a state is at rest. Without a serving active, a state with no successor is a deadlock.
+    /// With automatic failover nobody must act once an active serves, every ZKFC is idle and every
+    /// fault is spent: such a state is at rest. Any other state with no successor is a deadlock
+    /// (a ZKFC waiting for something that never comes, say).
     public func isQuiescent(_ state: HASystem) -> Bool {
         configuration.automaticFailover && !state.servingNameNodes.isEmpty
+            && state.controllers.allSatisfy { !$0.up || $0.controller.activity == nil }
     }
 }

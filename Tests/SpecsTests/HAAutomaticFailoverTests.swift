@@ -40,7 +40,7 @@ final class HAAutomaticFailoverTests: XCTestCase {
     func testAutomaticSessionsHoldsEveryPropertyAndPinsItsSize() {
         let result = check(HAConfigurations.automaticSessions, name: "automatic-sessions")
         assertHoldsEverything(result, "automatic-sessions")
-        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [96_083, 303_796, 34])
+        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [96_083, 303_844, 34])
         let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
         for kind in ["disconnectController", "reconnectController", "expireSession", "healthChange"] {
             XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
