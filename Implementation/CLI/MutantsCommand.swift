@@ -39,7 +39,9 @@ enum MutantsCommand {
         }
         let missed = rows.filter { $0.caughtBy == nil }
         let unexpected = rows.filter { $0.caughtBy != nil && $0.caughtBy != $0.expected }
-        printFlushed("\(rows.count - missed.count) of \(rows.count) mutants caught"
+        let mutants = Set(rows.map(\.mutation)).count
+        let runs = rows.count == mutants ? "" : " (\(mutants) mutants, some checked in two configurations)"
+        printFlushed("\(rows.count - missed.count) of \(rows.count) mutant runs caught\(runs)"
                      + (unexpected.isEmpty ? "" : "; \(unexpected.count) by another property than expected"))
         return missed.isEmpty ? 0 : 1
     }

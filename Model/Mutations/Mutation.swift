@@ -21,6 +21,9 @@ public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
     case acknowledgedBeforeSync = "acknowledged-before-sync"
     /// The failover controller makes its NameNode active without fencing the previous active.
     case breadcrumbNotFenced = "breadcrumb-not-fenced"
+    /// The recovering writer takes the longest in-progress segment, ignoring the epochs it was
+    /// written or accepted in.
+    case recoveryPicksLongest = "recovery-picks-longest"
 
     /// One sentence on what the seeded bug does.
     public var summary: String {
@@ -33,6 +36,7 @@ public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
         case .promotionBeforeCatchUp: return "a NameNode becomes active without applying the edits it lacks"
         case .acknowledgedBeforeSync: return "the active acknowledges a write before a quorum has it"
         case .breadcrumbNotFenced: return "the failover controller does not fence the previous active"
+        case .recoveryPicksLongest: return "recovery takes the longest in-progress segment, whatever its epochs"
         }
     }
 }

@@ -18,8 +18,9 @@ public enum SegmentRecoveryComparator {
     /// 1. a response with a segment beats one without;
     /// 2. a finalized segment beats an in-progress one (two finalized ones must agree in length);
     /// 3. between in-progress segments, the higher `max(acceptedInEpoch, lastWriterEpoch)` wins,
-    ///    then the longer segment.
-    public static func compare(_ left: PrepareRecoveryResponse, _ right: PrepareRecoveryResponse) throws -> Int {
+    ///    then the longer segment (under `Mutation.recoveryPicksLongest`, the longer segment alone).
+    public static func compare(_ left: PrepareRecoveryResponse, _ right: PrepareRecoveryResponse,
+                               mutation: Mutation? = nil) throws -> Int {
         guard let leftSegment = left.segment else { return right.segment == nil ? 0 : -1 }
         guard let rightSegment = right.segment else { return 1 }
         guard leftSegment.start == rightSegment.start else {
@@ -33,17 +34,19 @@ public enum SegmentRecoveryComparator {
             }
             return 0
         }
-        let leftSeen = max(left.acceptedInEpoch ?? 0, left.lastWriterEpoch)
-        let rightSeen = max(right.acceptedInEpoch ?? 0, right.lastWriterEpoch)
-        if leftSeen != rightSeen { return order(leftSeen, rightSeen) }
+        if mutation != .recoveryPicksLongest {
+            let leftSeen = max(left.acceptedInEpoch ?? 0, left.lastWriterEpoch)
+            let rightSeen = max(right.acceptedInEpoch ?? 0, right.lastWriterEpoch)
+            if leftSeen != rightSeen { return order(leftSeen, rightSeen) }
+        }
         return order(leftSegment.end, rightSegment.end)
     }
 
     /// The best response (`Collections.max`: the first maximal one in the given order).
-    public static func best(_ responses: [(JournalNodeID, PrepareRecoveryResponse)]) throws
+    public static func best(_ responses: [(JournalNodeID, PrepareRecoveryResponse)], mutation: Mutation? = nil) throws
         -> (JournalNodeID, PrepareRecoveryResponse)? {
         guard var best = responses.first else { return nil }
-        for candidate in responses.dropFirst() where try compare(candidate.1, best.1) > 0 {
+        for candidate in responses.dropFirst() where try compare(candidate.1, best.1, mutation: mutation) > 0 {
             best = candidate
         }
         return best

@@ -89,10 +89,10 @@ extension NameNode {
             handleTail(journalNode, event, &effects)
             return
         }
-        if case .writing = writer!.phase, case .response(.failed(let request, let epoch, let subject, _)) = event,
-           request == "startLogSegment", epoch == writer!.epoch, subject == writer!.segmentStart {
-            writer!.outOfSync[journalNode] = true  // a late failure to start the segment
-            return
+        if isWriteFailureInSegment(event) {
+            // IPCLoggerChannel marks itself out of sync on any failed write of the segment, also
+            // one that comes after the quorum went on: it must not finalize a log it did not write.
+            writer!.outOfSync[journalNode] = true
         }
         guard let reply = reply(to: event) else { return }
         guard writer!.replies[journalNode] == nil else { return }
@@ -120,6 +120,28 @@ extension NameNode {
         case .writing?: return "sendEdits"
         case .finalizingSegment(let start, let end)?: return "finalizeLogSegment(\(start)-\(end))"
         case nil: return "none"
+        }
+    }
+
+    /// Whether `event` is a failed startLogSegment or journal call of the open segment (in the
+    /// writer's epoch), once the segment is started.
+    private func isWriteFailureInSegment(_ event: JournalEvent) -> Bool {
+        let current = writer!
+        switch current.phase {
+        case .writing, .finalizingSegment: break
+        default: return false
+        }
+        switch event {
+        case .response(.failed("startLogSegment", current.epoch?, let subject, _)):
+            return subject == current.segmentStart
+        case .response(.failed("journal", current.epoch?, let subject?, _)):
+            return subject >= current.segmentStart
+        case .unreachable(.startLogSegment(let info, let txid)):
+            return info.epoch == current.epoch && txid == current.segmentStart
+        case .unreachable(.journal(let info, let segment, _, _)):
+            return info.epoch == current.epoch && segment == current.segmentStart
+        default:
+            return false
         }
     }
 
@@ -285,7 +307,7 @@ extension NameNode {
         }
         let chosen: (JournalNodeID, PrepareRecoveryResponse)?
         do {
-            chosen = try SegmentRecoveryComparator.best(responses)
+            chosen = try SegmentRecoveryComparator.best(responses, mutation: mutation)
         } catch {
             terminate("AssertionError: \(error)", &effects)
             return

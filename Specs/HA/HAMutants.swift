@@ -24,14 +24,37 @@ public enum HAMutants {
               expectedProperty: "ActiveHasCaughtUp"),
         Entry(mutation: .acknowledgedBeforeSync, configurationName: "small", configuration: HAConfigurations.small,
               expectedProperty: "AcknowledgedEditsAreDurable"),
+        // The ZKFC that won the lock makes its NameNode active without fencing the one the
+        // breadcrumb names (the paused old active resumes beside it).
+        Entry(mutation: .breadcrumbNotFenced, configurationName: "automatic-pause",
+              configuration: HAConfigurations.automaticPause, expectedProperty: "AtMostOneActiveServes"),
+        // The same seeded bug on haadmin's path: a manual failover that skips fencing.
         Entry(mutation: .breadcrumbNotFenced, configurationName: "paused-active", configuration: pausedActive,
               expectedProperty: "AtMostOneActiveServes"),
+        Entry(mutation: .recoveryPicksLongest, configurationName: "paused-twice", configuration: pausedTwice,
+              expectedProperty: "RecoveryNeverDropsCommitted"),
     ]
 
     /// no-fencing's pauses with a fencing method that works: only a failover that skips fencing breaks it.
     public static var pausedActive: HAConfiguration {
         var configuration = HAConfigurations.noFencing
         configuration.fencing = .kill
+        return configuration
+    }
+
+    /// `small` with two edits and two pauses instead of a crash. Recovery choosing between logs
+    /// needs two different values for one txid: an uncommitted tail that a deposed epoch-1 active
+    /// left on one JournalNode, and the edit an epoch-2 active then wrote and had acknowledged on
+    /// the others (one edit each, so `small`'s single edit cannot show it). Both actives must be
+    /// deposed without finishing their segment, which a paused active failed over and fenced does;
+    /// a pause is the cheapest such fault (only a running active pauses; a crash may hit any node at
+    /// any step). The third epoch's recovery then sees both values with equal lengths.
+    public static var pausedTwice: HAConfiguration {
+        var configuration = HAConfigurations.small
+        configuration.editsMax = 2
+        configuration.crashesMax = 0
+        configuration.faults.pauses = true
+        configuration.pausesMax = 2
         return configuration
     }
 }

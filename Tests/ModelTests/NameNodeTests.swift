@@ -563,6 +563,28 @@ final class NameNodeTests: XCTestCase {
         }
     }
 
+    /// `recoveryPicksLongest`: the writer's choice goes through the mutated comparator. Where the
+    /// real writer keeps the value accepted in epoch 2 (testRecoveryChoosesAnAcceptedValueOverALongerLog),
+    /// the mutant proposes the longer log an epoch-1 writer left.
+    func testRecoveryPicksLongestProposesTheOlderLongerLog() {
+        let accepted = PaxosRecord(segment: SegmentState(start: 1, end: 2, inProgress: true), acceptedInEpoch: 2,
+                                   writerEpoch: 1)
+        let journals = [
+            Tests.journal(promised: 2, writer: 1, segments: [JournalFixtures.inProgress(1, 2)], paxos: [accepted]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 3)]),
+            Tests.journal(promised: 1, writer: 1, segments: [JournalFixtures.inProgress(1, 1)]),
+        ]
+        for mutation in [nil, Mutation.recoveryPicksLongest] {
+            var cluster = Cluster(journals: journals, mutation: mutation)
+            cluster.step(.transitionToActive(source: .user))
+            cluster.settle()
+            let proposal = mutation == nil ? SegmentState(start: 1, end: 2, inProgress: true) : SegmentState(start: 1, end: 3, inProgress: true)
+            XCTAssertTrue(cluster.sent[0][2].contains(.acceptRecovery(JournalFixtures.info(3), segment: proposal, writerEpoch: 1,
+                                                                      source: mutation == nil ? 0 : 1)), "\(String(describing: mutation))")
+            XCTAssertEqual(cluster.nameNodes[0].applied, mutation == nil ? [1, 1] : [1, 1, 1])
+        }
+    }
+
     /// `minorityQuorum`: with 3 JournalNodes one answer is taken for a quorum.
     func testMinorityQuorumAdvancesOnOneAnswer() {
         var cluster = Cluster(journalCount: 3, mutation: .minorityQuorum)

@@ -105,6 +105,34 @@ final class SegmentRecoveryComparatorTests: XCTestCase {
                                                   (1, Tests.response(1, 3, inProgress: false))]))
     }
 
+    /// `recoveryPicksLongest`: between in-progress segments only the length counts. The classic
+    /// case the seen-epoch rule exists for: a recovery in epoch 2 accepted 1-2 (its JournalNode
+    /// answers acceptedInEpoch 2), while another JournalNode still holds a longer tail 1-3 that the
+    /// deposed writer of epoch 1 left. The real comparator keeps epoch 2's value; the mutant takes
+    /// the longer, older log. Finalized-beats-in-progress and the other rules are unchanged.
+    func testRecoveryPicksLongestIgnoresTheSeenEpoch() throws {
+        let accepted = Tests.response(1, 2, accepted: 2, lastWriter: 1)
+        let olderLonger = Tests.response(1, 3, lastWriter: 1)
+        let responses: [(JournalNodeID, PrepareRecoveryResponse)] = [(0, olderLonger), (1, accepted)]
+        XCTAssertEqual(try Comparator.best(responses)?.0, 1)
+        XCTAssertEqual(try Comparator.best(responses, mutation: .recoveryPicksLongest)?.0, 0)
+        XCTAssertEqual(try Comparator.compare(accepted, olderLonger), 1)
+        XCTAssertEqual(try Comparator.compare(accepted, olderLonger, mutation: .recoveryPicksLongest), -1)
+        // A newer writer's log loses to an older, longer one too; equal lengths tie (the first wins).
+        XCTAssertEqual(try Comparator.compare(Tests.response(1, 1, lastWriter: 2), Tests.response(1, 2, lastWriter: 1),
+                                              mutation: .recoveryPicksLongest), -1)
+        XCTAssertEqual(try Comparator.compare(Tests.response(1, 2, lastWriter: 2), Tests.response(1, 2, lastWriter: 1),
+                                              mutation: .recoveryPicksLongest), 0)
+        // Unchanged: a finalized segment still beats a longer in-progress one; a segment beats none.
+        XCTAssertEqual(try Comparator.compare(Tests.response(1, 2, inProgress: false), olderLonger,
+                                              mutation: .recoveryPicksLongest), 1)
+        XCTAssertEqual(try Comparator.compare(Tests.none(lastWriter: 9), accepted, mutation: .recoveryPicksLongest), -1)
+        // Every other mutation leaves the comparator alone.
+        for mutation in Mutation.allCases where mutation != .recoveryPicksLongest {
+            XCTAssertEqual(try Comparator.compare(accepted, olderLonger, mutation: mutation), 1, mutation.rawValue)
+        }
+    }
+
     /// The comparator is a total preorder on responses for one segment: antisymmetric and
     /// transitive over a grid of in-progress and finalized responses (finalized ones of one length).
     func testTheOrderIsConsistentOverAGrid() throws {

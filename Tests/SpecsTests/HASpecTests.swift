@@ -69,8 +69,8 @@ final class HASpecTests: XCTestCase {
                        [HASpecTests.lossyDistinct, HASpecTests.lossyGenerated, HASpecTests.lossyDepth])
     }
 
-    static let lossyDistinct = 83_409
-    static let lossyGenerated = 218_579
+    static let lossyDistinct = 76_637
+    static let lossyGenerated = 202_699
     static let lossyDepth = 83
 
     /// A loss budget bounds message loss like the crash bound bounds crashes: a budget of 0 is
@@ -90,10 +90,10 @@ final class HASpecTests: XCTestCase {
         XCTAssertEqual(result.distinctStates, HASpecTests.tinyOneLossDistinct)
     }
 
-    static let tinyOneLossDistinct = 7_063
+    static let tinyOneLossDistinct = 6_515
 
-    static let smallDistinct = 1_089_067
-    static let smallGenerated = 4_414_564
+    static let smallDistinct = 1_079_697
+    static let smallGenerated = 4_390_402
     static let smallDepth = 82
 
     func testWorkersDoNotChangeTheHAExploration() {
