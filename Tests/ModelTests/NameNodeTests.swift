@@ -330,6 +330,25 @@ final class NameNodeTests: XCTestCase {
         XCTAssertEqual(cluster.journalNodes[2].durable.segments, [JournalFixtures.inProgress(1, 0), JournalFixtures.inProgress(3, 3)])
     }
 
+    /// IPCLoggerChannel marks itself out of sync on a failed write whenever the failure arrives: a
+    /// refusal that comes after the batch's quorum still keeps the roll's finalizeLogSegment away
+    /// from that JournalNode (else it could finalize a log it never wrote; the checker found that
+    /// in `deep` as a FinalizedSegmentsAgree violation).
+    func testALateFailureInTheSegmentMarksTheJournalNodeOutOfSync() {
+        var cluster = Tests.activeCluster()
+        cluster.journalNodes[2] = JournalNode(id: 2, durable: cluster.journalNodes[2].durable)  // restarted: no segment open
+        cluster.step(.client(1, .write))
+        cluster.exchange(0)
+        cluster.exchange(1)
+        XCTAssertTrue(cluster.events[0].contains(.replyClient(1, .written(txid: 1))), "acknowledged on a quorum")
+        XCTAssertEqual(cluster.nameNodes[0].writer?.outOfSync, [false, false, false])
+        cluster.exchange(2)  // "Can't write, no segment open", after the quorum went on
+        XCTAssertEqual(cluster.nameNodes[0].writer?.outOfSync, [false, false, true])
+        cluster.step(.rollEditLog)
+        XCTAssertEqual(cluster.requests[0][2], [], "no finalizeLogSegment to the JournalNode that missed the batch")
+        XCTAssertEqual(cluster.requests[0][0], [.finalizeLogSegment(JournalFixtures.info(1, committed: 1), start: 1, end: 1)])
+    }
+
     /// A QuorumCall counts only the answers to its own RPCs: a JournalNode's late failure of an
     /// EARLIER batch (here one already committed before a roll) is not a failure of the current
     /// batch. Upstream the current batch has successes from JN0 and JN2 — a quorum of 2/3.
