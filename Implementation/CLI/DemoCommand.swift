@@ -17,8 +17,6 @@ enum DemoCommand {
              ["--example", "paxos", "--workers", "2"], 0),
             ("The HA protocol with 2 epochs, a crash or torn step, lossless links (qjm check runs the larger 'small')",
              ["--epochs", "2", "--workers", "2", "--progress", "0"], 0),
-            ("The HA protocol with 2 writes and one lost request or reply",
-             ["--config", "lossy", "--workers", "2", "--progress", "0"], 0),
             ("Automatic failover: a ZKFC per NameNode, a ZooKeeper server, one kill -9",
              ["--config", "automatic", "--workers", "2", "--progress", "0"], 0),
             ("The HA protocol with fencing shell(/bin/true) and a paused active: the split brain",
