@@ -107,8 +107,9 @@ extension ZKFailoverController {
     /// One mismatch is tolerated (a transition may be under way); a second in a row quits the
     /// election marking fencing necessary, and the ZKFC stays out for a second.
     mutating func verifyChangedServiceState(_ state: HAServiceState, _ effects: inout [Effect]) {
+        guard actsOnServiceStatus(state) else { return }
         if serviceState == .initializing {
-            if quitElectionOnBadState { recheckElectability(&effects) }
+            recheckElectability(&effects)
             return
         }
         guard state != serviceState else {
@@ -127,6 +128,14 @@ extension ZKFailoverController {
         quitElectionOnBadState = true
         quitElection(needFence: true, then: .nothing, &effects)
         serviceState = .initializing
+    }
+
+    /// Whether a `serviceStatus(state)` report would change anything: not while the ZKFC expects no
+    /// state (unless it quit on a bad state), nor the expected state again after no mismatch.
+    /// Hosts may skip the reports that would not (the checker does: the monitor polls forever).
+    public func actsOnServiceStatus(_ state: HAServiceState) -> Bool {
+        if serviceState == .initializing { return quitElectionOnBadState }
+        return state != serviceState || serviceStateMismatches > 0
     }
 
     /// `recheckElectability`: healthy joins; initializing quits without fencing; unhealthy or

@@ -101,6 +101,14 @@ public struct ZKFailoverController: Hashable, Sendable, Codable {
     public var timers: [ZKFCTimer] { ZKFCTimer.allCases.filter { armedTimers & $0.bit != 0 } }
     /// Whether `timer` is armed.
     public func isArmed(_ timer: ZKFCTimer) -> Bool { armedTimers & timer.bit != 0 }
+    /// The NameNode whose transition RPC the current activity waits for, if any.
+    public var awaitedTransition: NameNodeID? {
+        switch activity {
+        case .becomingActive(.gracefulFence(let old, _), _)?: old
+        case .becomingActive(.activating, _)?, .becomingStandby?, .ceding?: nameNode
+        default: nil
+        }
+    }
     /// The ZooKeeper requests awaiting a reply, in xid order.
     public var outstandingRequests: [ZooKeeperRequest] {
         ZooKeeperRequest.allCases.filter { outstanding & $0.bit != 0 }

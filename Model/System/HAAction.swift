@@ -83,7 +83,7 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
         case .healthChange(let id, let healthy): return "nn\(id + 1) " + (healthy ? "passes its health checks again" : "fails its health checks")
         case .disconnectController(let id): return "zkfc\(id + 1) loses its ZooKeeper connection"
         case .reconnectController(let id): return "zkfc\(id + 1) reconnects to ZooKeeper"
-        case .expireSession(let session): return "ZooKeeper expires session 0x\(String(UInt64(bitPattern: session), radix: 16))"
+        case .expireSession(let session): return "ZooKeeper expires session \(HASystem.sessionName(session))"
         case .controllerTimer(let id, let timer): return "zkfc\(id + 1)'s timer \(timer.rawValue) fires"
         case .controllerCallTimeout(let id): return "zkfc\(id + 1)'s transition RPC times out"
         case .controllerFenceResult(let id, let success): return "zkfc\(id + 1)'s fencing method " + (success ? "succeeds" : "fails")

@@ -79,13 +79,13 @@ extension HAProtocol {
             let health = actualHealth(of: id, in: state)
             if controller.started && controller.health != health { actions.append(.reportHealth(id, health)) }
             if let reported = reportedServiceState(of: id, in: state), controller.started, controller.activity == nil,
-               wouldVerify(reported, controller) {
+               controller.actsOnServiceStatus(reported) {
                 actions.append(.reportServiceStatus(id, reported))
             }
             if slot.linked && state.sessionFaults < configuration.sessionFaultsMax { actions.append(.disconnectController(id)) }
             if slot.session != nil && !slot.linked { actions.append(.reconnectController(id)) }
             for timer in controller.timers where timer != .connectionTimeout { actions.append(.controllerTimer(id, timer)) }
-            if let awaited = awaitedTransition(of: controller), state.nameNodes[awaited].status == .paused {
+            if let awaited = controller.awaitedTransition, state.nameNodes[awaited].status == .paused {
                 actions.append(.controllerCallTimeout(id))
             }
             if case .becomingActive(.fencing, _)? = controller.activity {
@@ -129,23 +129,6 @@ extension HAProtocol {
         return slot.node.state
     }
 
-    /// Whether a service-state report would change anything (`verifyChangedServiceState`'s no-ops:
-    /// nothing expected yet, or the expected state again after no mismatch). The monitor polls
-    /// forever; only the polls that matter are steps.
-    func wouldVerify(_ reported: HAServiceState, _ controller: ZKFailoverController) -> Bool {
-        if controller.serviceState == .initializing { return controller.quitElectionOnBadState }
-        return reported != controller.serviceState || controller.serviceStateMismatches > 0
-    }
-
-    /// The NameNode whose transition RPC the ZKFC waits for, if any.
-    func awaitedTransition(of controller: ZKFailoverController) -> NameNodeID? {
-        switch controller.activity {
-        case .becomingActive(.gracefulFence(let old, _), _)?: return old
-        case .becomingActive(.activating, _)?, .becomingStandby?, .ceding?: return controller.nameNode
-        default: return nil
-        }
-    }
-
     // MARK: - Steps
 
     /// Performs an automatic-failover step; false if `action` is not one.
@@ -171,13 +154,12 @@ extension HAProtocol {
             state.sessionFaults += 1
             state.controllers[id].linked = false
             state.zooKeeperQueue.removeAll { $0.session == session }
-            _ = state.coordination?.step(.disconnected(session: session))
+            _ = stepServer(.disconnected(session: session), in: &state)
             sendController(id, .zooKeeperDisconnected(session: session), in: &state)
         case .reconnectController(let id):
-            guard let session = state.controllers[id].session, var server = state.coordination else { return true }
-            let effects = server.step(.connect(timeoutMs: HAProtocol.sessionTimeoutMs, session: session,
-                                               password: CoordinationServer.password(for: session)))
-            state.coordination = server
+            guard let session = state.controllers[id].session else { return true }
+            let effects = stepServer(.connect(timeoutMs: HAProtocol.sessionTimeoutMs, session: session,
+                                              password: CoordinationServer.password(for: session)), in: &state)
             let queued = state.controllers[id].queuedRequests
             state.controllers[id].queuedRequests = []
             if effects.contains(where: { if case .reply(session, 0, _, .sessionEstablished) = $0 { true } else { false } }) {
@@ -190,14 +172,11 @@ extension HAProtocol {
                 sendController(id, .zooKeeperSessionExpired(session: session), in: &state)
             }
         case .expireSession(let session):
-            guard var server = state.coordination else { return true }
-            let effects = server.step(.sessionExpired(session: session))
-            state.coordination = server
-            route(effects, in: &state)
+            route(stepServer(.sessionExpired(session: session), in: &state), in: &state)
         case .controllerTimer(let id, let timer):
             sendController(id, .timerFired(timer), in: &state)
         case .controllerCallTimeout(let id):
-            guard let awaited = awaitedTransition(of: state.controllers[id].controller) else { return true }
+            guard let awaited = state.controllers[id].controller.awaitedTransition else { return true }
             // The client closes the connection; Hadoop's IPC server skips calls of closed connections,
             // so the paused NameNode will never run it.
             state.controllers[id].queuedCall = nil
@@ -268,11 +247,10 @@ extension HAProtocol {
     }
 
     private func perform(_ effect: ZKFailoverController.Effect, of id: NameNodeID, in state: inout HASystem) {
-        guard state.controllers[id].up, var server = state.coordination else { return }
+        guard state.controllers[id].up, state.coordination != nil else { return }
         switch effect {
         case .connectZooKeeper(let timeoutMs):
-            let effects = server.step(.connect(timeoutMs: timeoutMs))
-            state.coordination = server
+            let effects = stepServer(.connect(timeoutMs: timeoutMs), in: &state)
             for case .reply(let session, 0, _, .sessionEstablished) in effects {
                 state.controllers[id].session = session
                 state.controllers[id].linked = true
@@ -284,9 +262,7 @@ extension HAProtocol {
             state.controllers[id].queuedRequests = []
             state.zooKeeperQueue.removeAll { $0.session == session }
             if state.controllers[id].linked {
-                let effects = server.step(.request(session: session, xid: 0, operation: .closeSession))
-                state.coordination = server
-                route(effects, in: &state)
+                route(stepServer(.request(session: session, xid: 0, operation: .closeSession), in: &state), in: &state)
             }
             state.controllers[id].linked = false
         case .zooKeeper(let xid, let operation):
@@ -306,14 +282,14 @@ extension HAProtocol {
             }
         case .transitionToActive(let target), .transitionToStandby(let target):
             let toActive: Bool = if case .transitionToActive = effect { true } else { false }
+            let call = HASystem.QueuedCall(nameNode: target, toActive: toActive)
             switch state.nameNodes[target].status {
             case .running:
-                stepNameNode(target, toActive ? .transitionToActive(source: .failoverController)
-                                              : .transitionToStandby(source: .failoverController), in: &state)
+                stepNameNode(target, call.input, in: &state)
             case .down:
                 sendController(id, .transitionResult(target, failure: "Connection refused"), in: &state)
             case .paused:
-                state.controllers[id].queuedCall = HASystem.QueuedCall(nameNode: target, toActive: toActive)
+                state.controllers[id].queuedCall = call
             }
         case .fence:
             break  // the environment runs the method and reports
@@ -335,10 +311,13 @@ extension HAProtocol {
     }
 
     private func send(_ request: HASystem.QueuedRequest, on session: Int64, in state: inout HASystem) {
-        guard var server = state.coordination else { return }
-        let effects = server.step(.request(session: session, xid: request.xid, operation: request.operation))
-        state.coordination = server
-        route(effects, in: &state)
+        route(stepServer(.request(session: session, xid: request.xid, operation: request.operation), in: &state),
+              in: &state)
+    }
+
+    /// Steps the ZooKeeper server in place (automatic failover only: the server exists).
+    private func stepServer(_ input: CoordinationInput, in state: inout HASystem) -> [CoordinationEffect] {
+        state.coordination?.step(input) ?? []
     }
 
     /// The ZKFC `callee` answered a ZKFCProtocol call: its caller (if alive) learns the result.
@@ -373,7 +352,7 @@ extension HAProtocol {
 
     /// A NameNode answered a transition: the ZKFC waiting for it learns the result.
     func transitionAnswered(by nameNode: NameNodeID, failure: String?, in state: inout HASystem) {
-        for (id, slot) in state.controllers.enumerated() where slot.up && awaitedTransition(of: slot.controller) == nameNode {
+        for (id, slot) in state.controllers.enumerated() where slot.up && slot.controller.awaitedTransition == nameNode {
             sendController(id, .transitionResult(nameNode, failure: failure), in: &state)
         }
     }
@@ -383,8 +362,7 @@ extension HAProtocol {
         for id in state.controllers.indices {
             guard let call = state.controllers[id].queuedCall, call.nameNode == nameNode else { continue }
             state.controllers[id].queuedCall = nil
-            stepNameNode(nameNode, call.toActive ? .transitionToActive(source: .failoverController)
-                                                 : .transitionToStandby(source: .failoverController), in: &state)
+            stepNameNode(nameNode, call.input, in: &state)
         }
     }
 

@@ -45,6 +45,11 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     public struct QueuedCall: Hashable, Sendable, Codable {
         public var nameNode: NameNodeID
         public var toActive: Bool
+
+        /// The NameNode's input for this call (a transition requested by the ZKFC).
+        var input: NameNode.Input {
+            toActive ? .transitionToActive(source: .failoverController) : .transitionToStandby(source: .failoverController)
+        }
     }
 
     /// A ZooKeeper event on its way to the client of `session`: a watch notification, or a reply
@@ -55,12 +60,15 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var reply: ZooKeeperReply?
 
         public var description: String {
-            let session = "0x" + String(UInt64(bitPattern: self.session), radix: 16)
+            let session = HASystem.sessionName(self.session)
             if let watch { return "\(session) ← \(watch.type) \(watch.path)" }
             if let reply { return "\(session) ← reply xid \(reply.xid)" }
             return session
         }
     }
+
+    /// A ZooKeeper session id as ZooKeeper logs it: `0x101`.
+    public static func sessionName(_ session: Int64) -> String { "0x" + CoordinationServer.hex(session) }
 
     public struct ZooKeeperReply: Hashable, Sendable, Codable {
         public var xid: Int32

@@ -54,7 +54,7 @@ enum HAStateFields {
                 continue
             }
             var text = "\(controller.electorState.rawValue), health \(controller.health.rawValue)"
-            if let session = slot.session { text += ", session \(hex(session))" + (slot.linked ? "" : " (disconnected)") }
+            if let session = slot.session { text += ", session \(HASystem.sessionName(session))" + (slot.linked ? "" : " (disconnected)") }
             if let activity = controller.activity { text += ", " + readable(activity) }
             fields.append(StateField(name, text))
         }
@@ -62,10 +62,10 @@ enum HAStateFields {
             let name = "zk." + (node.path.split(separator: "/").last.map(String.init) ?? node.path)
             var text = (try? ActiveNodeInfo.decode(node.data)).map { "\($0.nameNodeID)" } ?? "\(node.data.count) bytes"
             text += ", version \(node.version)"
-            if node.isEphemeral { text += ", owner \(hex(node.ephemeralOwner))" }
+            if node.isEphemeral { text += ", owner \(HASystem.sessionName(node.ephemeralOwner))" }
             fields.append(StateField(name, text))
         }
-        fields.append(StateField("zk.sessions", list(server.sessions.map { hex($0.id) })))
+        fields.append(StateField("zk.sessions", list(server.sessions.map { HASystem.sessionName($0.id) })))
         fields.append(StateField("zk.inFlight", list(state.zooKeeperQueue.map(\.description))))
         return fields
     }
@@ -80,8 +80,6 @@ enum HAStateFields {
         }
         return text
     }
-
-    private static func hex(_ session: Int64) -> String { "0x" + String(UInt64(bitPattern: session), radix: 16) }
 
     private static func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
 

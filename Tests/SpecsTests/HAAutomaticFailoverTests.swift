@@ -14,48 +14,42 @@ final class HAAutomaticFailoverTests: XCTestCase {
         return Checker(model: HASpec(configuration: configuration, name: name), options: options).run()
     }
 
-    func assertHoldsEverything(_ result: CheckResult, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+    /// Checks `configuration` exhaustively: every property holds, no deadlock, the size is as
+    /// pinned, and each of `kinds` fired.
+    func assertHoldsEverything(_ configuration: HAConfiguration, _ name: String, pinned: [Int], fired kinds: [String],
+                               file: StaticString = #filePath, line: UInt = #line) {
+        let result = check(configuration, name: name)
         XCTAssertEqual(result.outcome, .holds, name, file: file, line: line)
         XCTAssertNil(result.deadlock, name, file: file, line: line)
         for report in result.properties {
             XCTAssertEqual(report.status, .holds, "\(name): \(report.kind) \(report.name)", file: file, line: line)
+        }
+        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], pinned, name, file: file, line: line)
+        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
+        for kind in kinds {
+            XCTAssertTrue(fired.contains(kind), "\(name): \(kind) never fired", file: file, line: line)
         }
     }
 
     /// A kill -9 of a NameNode, a ZKFC or the JournalNode: the survivors' election and fencing
     /// keep one active, and SingleLockOwner / EphemeralsBelongToLiveSessions hold throughout.
     func testAutomaticHoldsEveryPropertyAndPinsItsSize() {
-        let result = check(HAConfigurations.automatic, name: "automatic")
-        assertHoldsEverything(result, "automatic")
-        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [176_042, 547_298, 38])
-        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
-        for kind in ["crashController", "restartController", "expireSession", "controllerFenceResult",
-                     "deliverZooKeeperEvent", "reportServiceStatus"] {
-            XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
-        }
+        assertHoldsEverything(HAConfigurations.automatic, "automatic", pinned: [176_042, 547_298, 38],
+                              fired: ["crashController", "restartController", "expireSession", "controllerFenceResult",
+                                      "deliverZooKeeperEvent", "reportServiceStatus"])
     }
 
     /// A dropped ZooKeeper connection (the session may expire meanwhile) and a NameNode failing
     /// its health checks.
     func testAutomaticSessionsHoldsEveryPropertyAndPinsItsSize() {
-        let result = check(HAConfigurations.automaticSessions, name: "automatic-sessions")
-        assertHoldsEverything(result, "automatic-sessions")
-        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [96_083, 303_844, 34])
-        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
-        for kind in ["disconnectController", "reconnectController", "expireSession", "healthChange"] {
-            XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
-        }
+        assertHoldsEverything(HAConfigurations.automaticSessions, "automatic-sessions", pinned: [96_083, 303_844, 34],
+                              fired: ["disconnectController", "reconnectController", "expireSession", "healthChange"])
     }
 
     /// A paused active and a graceful failover through the ZKFCs (cedeActive and its release).
     func testAutomaticPauseHoldsEveryPropertyAndPinsItsSize() {
-        let result = check(HAConfigurations.automaticPause, name: "automatic-pause")
-        assertHoldsEverything(result, "automatic-pause")
-        XCTAssertEqual([result.distinctStates, result.generatedStates, result.depth], [112_355, 340_763, 40])
-        let fired = Set(result.coverage.filter { $0.fired > 0 }.map(\.kind))
-        for kind in ["pause", "resume", "controllerCallTimeout", "gracefulFailover"] {
-            XCTAssertTrue(fired.contains(kind), "\(kind) never fired")
-        }
+        assertHoldsEverything(HAConfigurations.automaticPause, "automatic-pause", pinned: [112_355, 340_763, 40],
+                              fired: ["pause", "resume", "controllerCallTimeout", "gracefulFailover"])
     }
 
     /// The HDFS guide's warning under automatic failover: with shell(/bin/true) the ZKFC that won
