@@ -43,9 +43,14 @@ public struct HAProtocol: Sendable {
             }
         }
         if faults.messageLoss && state.losses < configuration.lossesMax {
+            // A loss that changes nothing but the budget is not offered: losing a request to a
+            // JournalNode that is down fails the call as delivering it does, and losing the reply
+            // to an orphaned request loses what nobody reads. The state it leads to is the
+            // delivery's with less budget left, from which every step is one the other allows.
             for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
+                if case .journalNode(let id) = envelope.to, !state.journalNodes[id].up { continue }
                 actions.append(.drop(index, envelope))
-                if envelope.response == nil, case .journalNode(let id) = envelope.to, state.journalNodes[id].up {
+                if envelope.response == nil && !envelope.orphaned, case .journalNode = envelope.to {
                     actions.append(.deliverLosingReply(index, envelope))
                 }
             }
@@ -243,6 +248,7 @@ public struct HAProtocol: Sendable {
         updateChosen(&next)
         normalizeCallIDs(&next)
         discardIgnoredResponses(&next)
+        discardDeadRequests(&next)
         next.normalizeNetworkOrder()
         return next
     }
@@ -258,6 +264,38 @@ public struct HAProtocol: Sendable {
             guard slot.status != .down else { return true }
             var copy = slot.node
             return copy.step(.journal(from: journalNode, response)).isEmpty && copy == slot.node
+        }
+    }
+
+    /// Drops requests whose delivery can no longer change anything, the way responses nobody
+    /// reads are dropped above. Such a request is delivered at once instead of at any later time:
+    /// every behaviour that delivers it later is the same behaviour with that no-op moved earlier,
+    /// so the states skipped differ from explored ones only by a message nobody will notice.
+    private func discardDeadRequests(_ state: inout HASystem) {
+        guard state.network.contains(where: { $0.orphaned }) else { return }
+        let promises = state.journalNodes.map { $0.node.durable.promisedEpoch }
+        state.network.removeAll { isDeadRequest($0, promises: promises) }
+    }
+
+    /// A request is dead when nobody reads its answer (`orphaned`: its caller's attempt is over,
+    /// or its process died) and its JournalNode refuses it, or answers it without a change, now
+    /// and in every later state: a read (getJournalState, getEditLogManifest), a newEpoch not above
+    /// the promise on the JournalNode's disk, or any request with an epoch below that promise —
+    /// refused by `checkRequest` before any write, and the promise on disk never decreases (a
+    /// crash keeps it; under `promise-not-persisted` it stays 0, so nothing is dead by it).
+    /// Its loss would change nothing either but the loss budget, which only takes options away.
+    /// `promises`: each JournalNode's promise on disk.
+    func isDeadRequest(_ envelope: HASystem.Envelope, promises: [Epoch]) -> Bool {
+        guard envelope.orphaned, envelope.response == nil, case .journalNode(let id) = envelope.to else { return false }
+        let promised = promises[id]
+        switch envelope.request {
+        case .getJournalState, .getEditLogManifest:
+            return true
+        case .newEpoch(let epoch):
+            return epoch <= promised
+        case .startLogSegment, .journal, .finalizeLogSegment, .heartbeat, .prepareRecovery, .acceptRecovery:
+            guard configuration.mutation != .staleEpochAccepted, let epoch = envelope.request.epoch else { return false }
+            return epoch < promised
         }
     }
 

@@ -44,9 +44,9 @@ public enum HAConfigurations {
 
     /// The shipped configurations, in the order `--list-configs` prints them.
     public static let shipped: [(name: String, summary: String, configuration: HAConfiguration)] = [
-        ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 1 edit, 1 crash or torn step, ≤ 4 messages in flight, "
-            + "operator failovers; what plain `qjm check` runs (about 1.1M states)", small),
-        ("lossy", "small's nodes with 2 edits and one lost message (a lost request or a lost reply), no crash "
+        ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 2 edits, 1 crash or torn step, ≤ 4 messages in flight, "
+            + "operator failovers; what plain `qjm check` runs (about 1.3M states)", small),
+        ("lossy", "small with one lost message (a lost request or a lost reply) instead of the crash "
             + "(about 80K states)", lossy),
         ("deep", "the issue's bounds: 2 edits, 1 crash or torn step and one lost message together "
             + "(tens of millions of states: run it with --time or --simulate)", deep),
@@ -68,7 +68,7 @@ public enum HAConfigurations {
         configuration.journalNodes = 3
         configuration.clients = 1
         configuration.epochMax = 3
-        configuration.editsMax = 1
+        configuration.editsMax = 2
         configuration.crashesMax = 1
         configuration.inFlightMax = 4
         configuration.standbyTransitions = false
@@ -80,7 +80,6 @@ public enum HAConfigurations {
 
     public static var lossy: HAConfiguration {
         var configuration = small
-        configuration.editsMax = 2
         configuration.crashesMax = 0
         configuration.faults.messageLoss = true
         configuration.lossesMax = 1
@@ -89,7 +88,6 @@ public enum HAConfigurations {
 
     public static var deep: HAConfiguration {
         var configuration = small
-        configuration.editsMax = 2
         configuration.faults.messageLoss = true
         configuration.lossesMax = 1
         return configuration
@@ -117,6 +115,7 @@ public enum HAConfigurations {
         var configuration = small
         configuration.automaticFailover = true
         configuration.journalNodes = 1
+        configuration.editsMax = 1
         configuration.faults.tornSteps = false
         configuration.crashesMax = 1
         configuration.sessionFaultsMax = 0

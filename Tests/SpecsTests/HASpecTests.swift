@@ -38,8 +38,8 @@ final class HASpecTests: XCTestCase {
         XCTAssertEqual([result.distinctStates, result.depth], [HASpecTests.tinyDistinct, HASpecTests.tinyDepth])
     }
 
-    static let tinyDistinct = 540
-    static let tinyDepth = 49
+    static let tinyDistinct = 2_503
+    static let tinyDepth = 60
 
     /// The shipped `small` (what plain `qjm check` runs), exhaustively: every property holds,
     /// every `sometimes` guard is reached, and its size is pinned. (Model, Specs and Checker are
@@ -69,8 +69,8 @@ final class HASpecTests: XCTestCase {
                        [HASpecTests.lossyDistinct, HASpecTests.lossyGenerated, HASpecTests.lossyDepth])
     }
 
-    static let lossyDistinct = 76_637
-    static let lossyGenerated = 202_699
+    static let lossyDistinct = 76_541
+    static let lossyGenerated = 202_167
     static let lossyDepth = 83
 
     /// A loss budget bounds message loss like the crash bound bounds crashes: a budget of 0 is
@@ -90,11 +90,11 @@ final class HASpecTests: XCTestCase {
         XCTAssertEqual(result.distinctStates, HASpecTests.tinyOneLossDistinct)
     }
 
-    static let tinyOneLossDistinct = 6_515
+    static let tinyOneLossDistinct = 42_296
 
-    static let smallDistinct = 1_079_697
-    static let smallGenerated = 4_390_402
-    static let smallDepth = 82
+    static let smallDistinct = 1_252_362
+    static let smallGenerated = 3_981_163
+    static let smallDepth = 88
 
     func testWorkersDoNotChangeTheHAExploration() {
         let one = check(HASpecTests.tiny, name: "tiny", workers: 1)

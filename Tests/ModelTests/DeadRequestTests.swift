@@ -1,0 +1,96 @@
+import XCTest
+@testable import Model
+
+/// The system drops an orphaned request as soon as its JournalNode would refuse it or answer it
+/// without a change, now and later. These tests check that premise against the JournalNode
+/// itself: every request the rule calls dead leaves the node as it was, whether it is handled at
+/// once, after more requests raised the promise, or after a restart.
+final class DeadRequestTests: XCTestCase {
+    typealias F = JournalFixtures
+
+    let protocolModel = HAProtocol(configuration: {
+        var configuration = HAConfiguration()
+        configuration.journalNodes = 1
+        return configuration
+    }())
+
+    /// A JournalNode that promised epoch 2 and holds an open segment of epoch 2 with txids 1-2,
+    /// committed through 1.
+    func writingJournalNode() -> JournalNode {
+        var node = JournalNode(id: 0, durable: JournalDurableState(formatted: true))
+        for request: JournalRequest in [.newEpoch(epoch: 2), .startLogSegment(F.info(2), txid: 1),
+                                        .journal(F.info(2), segmentStart: 1, firstTxID: 1, count: 2),
+                                        .heartbeat(F.info(2, committed: 1))] {
+            let effects = node.step(.request(from: 0, request))
+            XCTAssertFalse(effects.contains { if case .reply(_, .failed) = $0 { return true } else { return false } },
+                           "setup: \(request) refused")
+        }
+        return node
+    }
+
+    /// Every kind of request, at epochs around the promise.
+    var requests: [JournalRequest] {
+        var requests: [JournalRequest] = [.getJournalState, .getEditLogManifest(sinceTxID: 1, inProgressOK: true, call: 7)]
+        for epoch: Epoch in 1...3 {
+            requests += [
+                .newEpoch(epoch: epoch), .heartbeat(F.info(epoch)), .startLogSegment(F.info(epoch), txid: 3),
+                .journal(F.info(epoch), segmentStart: 1, firstTxID: 3, count: 1),
+                .finalizeLogSegment(F.info(epoch, committed: 2), start: 1, end: 2),
+                .prepareRecovery(F.info(epoch), segmentStart: 1),
+                .acceptRecovery(F.info(epoch), segment: SegmentState(start: 1, end: 2, inProgress: false),
+                                writerEpoch: 2, source: 0),
+            ]
+        }
+        return requests
+    }
+
+    func orphaned(_ request: JournalRequest) -> HASystem.Envelope {
+        HASystem.Envelope(from: .nameNode(0), to: .journalNode(0), request: request, orphaned: true)
+    }
+
+    func testADeadRequestChangesNothingNowAfterARestartOrLater() {
+        let node = writingJournalNode()
+        var dead = 0
+        for request in requests where protocolModel.isDeadRequest(orphaned(request), promises: [node.durable.promisedEpoch]) {
+            dead += 1
+            let restarted = JournalNode(id: 0, durable: node.durable)
+            for original in [node, restarted] {
+                var copy = original
+                let effects = copy.step(.request(from: 0, request))
+                XCTAssertFalse(effects.contains { if case .persist = $0 { return true } else { return false } }, "\(request)")
+                XCTAssertEqual(copy.durable, original.durable, "\(request)")
+                XCTAssertEqual(copy.volatile, original.volatile, "\(request)")
+            }
+            // The promise only rises: after a newer writer's newEpoch the request is still a no-op.
+            var later = node
+            _ = later.step(.request(from: 1, .newEpoch(epoch: 3)))
+            XCTAssertTrue(protocolModel.isDeadRequest(orphaned(request), promises: [later.durable.promisedEpoch]), "\(request)")
+            let before = later
+            _ = later.step(.request(from: 0, request))
+            XCTAssertEqual(later.durable, before.durable, "\(request)")
+            XCTAssertEqual(later.volatile, before.volatile, "\(request)")
+        }
+        // Reads, newEpoch 1 and 2, and the six epoch-1 writer calls.
+        XCTAssertEqual(dead, 10)
+    }
+
+    func testOnlyOrphanedRequestsBelowThePromiseAreDead() {
+        let promises: [Epoch] = [2]
+        let current = JournalRequest.journal(F.info(2), segmentStart: 1, firstTxID: 3, count: 1)
+        let stale = JournalRequest.journal(F.info(1), segmentStart: 1, firstTxID: 3, count: 1)
+        XCTAssertFalse(protocolModel.isDeadRequest(orphaned(current), promises: promises),
+                       "a dead writer's call in the promised epoch may still land")
+        XCTAssertTrue(protocolModel.isDeadRequest(orphaned(stale), promises: promises))
+        var answered = orphaned(stale)
+        answered.orphaned = false
+        XCTAssertFalse(protocolModel.isDeadRequest(answered, promises: promises), "its caller reads the refusal")
+        XCTAssertFalse(protocolModel.isDeadRequest(orphaned(.newEpoch(epoch: 3)), promises: promises))
+        XCTAssertTrue(protocolModel.isDeadRequest(orphaned(.newEpoch(epoch: 2)), promises: promises))
+
+        var mutated = HAConfiguration()
+        mutated.journalNodes = 1
+        mutated.mutation = .staleEpochAccepted
+        XCTAssertFalse(HAProtocol(configuration: mutated).isDeadRequest(orphaned(stale), promises: promises),
+                       "under stale-epoch-accepted a stale call still writes")
+    }
+}
