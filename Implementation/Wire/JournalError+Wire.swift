@@ -1,7 +1,7 @@
 import Model
 import Support
 
-// Every refusal of a JournalNode, tags 1-18 in the model's declaration order. The text is not
+// Every refusal of a JournalNode, tags 1-19 in the model's declaration order. The text is not
 // sent: `description` rebuilds the upstream message from the fields.
 
 extension JournalError: WireCodable {
@@ -69,6 +69,11 @@ extension JournalError: WireCodable {
             writer.write(txid)
         case .synchronizeOverFinalized:
             writer.write(UInt8(18))
+        case .finalizeUnacceptedSegment(let start, let writerEpoch, let epoch):
+            writer.write(UInt8(19))
+            writer.write(start)
+            writer.write(writerEpoch)
+            writer.write(epoch)
         }
     }
 
@@ -98,6 +103,9 @@ extension JournalError: WireCodable {
         case 16: return .outOfOrderPaxos
         case 17: return .wouldDiscardCommitted(txid: try reader.readUInt64("txid"))
         case 18: return .synchronizeOverFinalized
+        case 19:
+            return .finalizeUnacceptedSegment(start: try reader.readUInt64("start"), writerEpoch: try reader.readUInt64("writerEpoch"),
+                                              epoch: try reader.readUInt64("epoch"))
         case let tag: throw WireError.unknownTag(type: "JournalError", tag: tag)
         }
     }

@@ -207,6 +207,15 @@ public struct JournalNode: Hashable, Sendable, Codable {
             if checksLength && segment.end != end {
                 throw Refusal(error: .finalizeOnDiskLength(start: start, end: end, onDisk: segment.end))
             }
+            // Deviation from upstream, which checks the length alone: the segment must be the
+            // requester's own (written in its epoch) or the value it had this JournalNode accept.
+            // A JournalNode that missed a recovery's acceptRecovery may hold another writer's
+            // edits of the same length (found by the checker in `deep`).
+            let accepted = acceptedValue(for: start)
+            let acceptedHere = accepted.map { $0.acceptedInEpoch == info.epoch && $0.writerEpoch == segment.writerEpoch } ?? false
+            if segment.writerEpoch != info.epoch && !acceptedHere {
+                throw Refusal(error: .finalizeUnacceptedSegment(start: start, writerEpoch: segment.writerEpoch, epoch: info.epoch))
+            }
             write(.finalizeSegment(start: start, end: end), &effects)
         }
         if durable.paxos(for: start) != nil { write(.deletePaxos(segmentStart: start), &effects) }

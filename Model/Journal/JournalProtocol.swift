@@ -184,6 +184,9 @@ public enum JournalError: Hashable, Sendable, Codable, CustomStringConvertible {
     case outOfOrderPaxos
     case wouldDiscardCommitted(txid: TxID)
     case synchronizeOverFinalized
+    /// Ours (upstream finalizes any in-progress segment of the right length): the segment was
+    /// written in another epoch and not accepted in the requester's.
+    case finalizeUnacceptedSegment(start: TxID, writerEpoch: Epoch, epoch: Epoch)
 
     /// The text of the upstream exception (`Journal.java`), journal id left to the host.
     public var description: String {
@@ -217,6 +220,9 @@ public enum JournalError: Hashable, Sendable, Codable, CustomStringConvertible {
         case .wouldDiscardCommitted(let txid): return "Cannot replace segment: would discard already-committed txn \(txid)"
         case .synchronizeOverFinalized:
             return "Should never be asked to synchronize a different log on top of an already-finalized segment"
+        case .finalizeUnacceptedSegment(let start, let writerEpoch, let epoch):
+            return "Trying to finalize in-progress log segment \(start) written in epoch \(writerEpoch), "
+                + "which epoch \(epoch) neither wrote nor accepted"
         }
     }
 }

@@ -42,16 +42,15 @@ public enum HAMutants {
         return configuration
     }
 
-    /// `small` with two edits and two pauses instead of a crash. Recovery choosing between logs
-    /// needs two different values for one txid: an uncommitted tail that a deposed epoch-1 active
-    /// left on one JournalNode, and the edit an epoch-2 active then wrote and had acknowledged on
-    /// the others (one edit each, so `small`'s single edit cannot show it). Both actives must be
-    /// deposed without finishing their segment, which a paused active failed over and fenced does;
-    /// a pause is the cheapest such fault (only a running active pauses; a crash may hit any node at
-    /// any step). The third epoch's recovery then sees both values with equal lengths.
+    /// `small` with two pauses instead of the crash. Recovery choosing between logs needs two
+    /// different values for one txid: an uncommitted tail that a deposed epoch-1 active left on
+    /// one JournalNode, and the edit an epoch-2 active then wrote and had acknowledged on the
+    /// others (one edit each). Both actives must be deposed without finishing their segment,
+    /// which a paused active failed over and fenced does; in `small` only its one crash deposes
+    /// an active mid-segment (a failover first has a running active finish its segment). The
+    /// third epoch's recovery then sees both values with equal lengths.
     public static var pausedTwice: HAConfiguration {
         var configuration = HAConfigurations.small
-        configuration.editsMax = 2
         configuration.crashesMax = 0
         configuration.faults.pauses = true
         configuration.pausesMax = 2

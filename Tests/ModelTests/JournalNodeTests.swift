@@ -405,6 +405,40 @@ final class JournalNodeTests: XCTestCase {
         XCTAssertTrue(text.hasSuffix(" on disk only contains up to txid 2"), text)
     }
 
+    /// Our deviation (upstream checks the length alone, trusting that "it validates the log
+    /// before finalizing"): an in-progress segment found on disk is finalized only if the
+    /// requester wrote it or had it accepted. The checker's `deep` trace: jn1 kept epoch 1's
+    /// txid 1 through a crash, missed epoch 3's prepare and accept of epoch 2's txid 1, then
+    /// finalized its own copy when epoch 3's finalize arrived, beside the others' edits_1-1@e2.
+    func testFinalizeRefusesAnotherWritersSegmentItDidNotAccept() {
+        var missedAccept = JournalNode(id: 0, durable: Tests.durable(promised: 1, writer: 1,
+                                                                     segments: [JournalFixtures.inProgress(1, 1, writer: 1)]))
+        let effects = missedAccept.call(.finalizeLogSegment(JournalFixtures.info(3), start: 1, end: 1))
+        XCTAssertEqual(Tests.refusal(effects), .finalizeUnacceptedSegment(start: 1, writerEpoch: 1, epoch: 3))
+        XCTAssertEqual(Tests.refusal(effects)?.description,
+                       "Trying to finalize in-progress log segment 1 written in epoch 1, which epoch 3 neither wrote nor accepted")
+        XCTAssertEqual(missedAccept.durable.segments, [JournalFixtures.inProgress(1, 1, writer: 1)], "still in progress")
+        XCTAssertEqual(missedAccept.durable.promisedEpoch, 3, "checkRequest raised the promise first")
+
+        // Accepted in epoch 3, but a crash came between the paxos write and the rename: the file
+        // on disk is still epoch 1's, not the accepted epoch-2 value.
+        let halfDone = PaxosRecord(segment: SegmentState(start: 1, end: 1, inProgress: true), acceptedInEpoch: 3, writerEpoch: 2)
+        var torn = JournalNode(id: 0, durable: Tests.durable(promised: 3, writer: 1, segments: [JournalFixtures.inProgress(1, 1, writer: 1)],
+                                                             paxos: [halfDone]))
+        XCTAssertEqual(Tests.refusal(torn.call(.finalizeLogSegment(JournalFixtures.info(3), start: 1, end: 1))),
+                       .finalizeUnacceptedSegment(start: 1, writerEpoch: 1, epoch: 3))
+
+        // The accepted value itself, and the requester's own segment, are finalized.
+        let accepted = PaxosRecord(segment: SegmentState(start: 1, end: 1, inProgress: true), acceptedInEpoch: 3, writerEpoch: 2)
+        var synced = JournalNode(id: 0, durable: Tests.durable(promised: 3, writer: 2, segments: [JournalFixtures.inProgress(1, 1, writer: 2)],
+                                                               paxos: [accepted]))
+        XCTAssertEqual(Tests.response(synced.call(.finalizeLogSegment(JournalFixtures.info(3), start: 1, end: 1))),
+                       .finalized(epoch: 3, start: 1, end: 1))
+        var own = JournalNode(id: 0, durable: Tests.durable(promised: 3, writer: 3, segments: [JournalFixtures.inProgress(1, 1, writer: 3)]))
+        XCTAssertEqual(Tests.response(own.call(.finalizeLogSegment(JournalFixtures.info(3), start: 1, end: 1))),
+                       .finalized(epoch: 3, start: 1, end: 1))
+    }
+
     // MARK: - §2.6 prepareRecovery
 
     /// prepareRecovery: with no file for the segment, the response has no segmentState and no

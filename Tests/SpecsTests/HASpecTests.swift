@@ -92,8 +92,8 @@ final class HASpecTests: XCTestCase {
 
     static let tinyOneLossDistinct = 42_296
 
-    static let smallDistinct = 1_252_362
-    static let smallGenerated = 3_981_163
+    static let smallDistinct = 1_254_795
+    static let smallGenerated = 3_986_705
     static let smallDepth = 88
 
     func testWorkersDoNotChangeTheHAExploration() {

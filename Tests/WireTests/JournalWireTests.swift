@@ -27,7 +27,8 @@ final class JournalWireTests: XCTestCase {
          .finalizeOnDiskLength(start: 1, end: 9, onDisk: 7), .noLogToFinalize(start: 3),
          .refinalizeDifferentEnd(start: 1, end: 9, existingEnd: 8),
          .badRecoveryState(segment: SegmentState(start: 5, end: 4, inProgress: false)), .outOfOrderPaxos,
-         .wouldDiscardCommitted(txid: 12), .synchronizeOverFinalized]
+         .wouldDiscardCommitted(txid: 12), .synchronizeOverFinalized,
+         .finalizeUnacceptedSegment(start: 1, writerEpoch: 1, epoch: 3)]
     }
 
     private var responses: [JournalResponse] {
@@ -87,6 +88,7 @@ final class JournalWireTests: XCTestCase {
             case .outOfOrderPaxos: return "outOfOrderPaxos"
             case .wouldDiscardCommitted: return "wouldDiscardCommitted"
             case .synchronizeOverFinalized: return "synchronizeOverFinalized"
+            case .finalizeUnacceptedSegment: return "finalizeUnacceptedSegment"
             }
         }
         func name(_ response: JournalResponse) -> String {
@@ -123,7 +125,7 @@ final class JournalWireTests: XCTestCase {
             }
         }
         XCTAssertEqual(Set(requests.map(name)).count, 9)
-        XCTAssertEqual(Set(errors.map(name)).count, 18)
+        XCTAssertEqual(Set(errors.map(name)).count, 19)
         XCTAssertEqual(Set(responses.map(name)).count, 10)
         XCTAssertEqual(Set(calls.map(name)).count, 5)
         XCTAssertEqual(Set(replies.map(name)).count, 6)
@@ -162,8 +164,8 @@ final class JournalWireTests: XCTestCase {
         XCTAssertThrowsError(try JournalReply.decode([1, 0])) { error in
             XCTAssertEqual(error as? WireError, .unknownTag(type: "JournalResponse", tag: 0))
         }
-        XCTAssertThrowsError(try JournalReply.decode([1, 10, 0, 0, 0, 0, 0, 0, 19])) { error in
-            XCTAssertEqual(error as? WireError, .unknownTag(type: "JournalError", tag: 19))
+        XCTAssertThrowsError(try JournalReply.decode([1, 10, 0, 0, 0, 0, 0, 0, 20])) { error in
+            XCTAssertEqual(error as? WireError, .unknownTag(type: "JournalError", tag: 20))
         }
         XCTAssertThrowsError(try JournalCall.decode([1, 0, 0, 0, 0, 10])) { error in
             XCTAssertEqual(error as? WireError, .unknownTag(type: "JournalRequest", tag: 10))
