@@ -22,7 +22,7 @@ public struct Client: Hashable, Sendable, Codable {
     public let nameNodeCount: Int
     public let failoversMax: Int
     /// Index of the NameNode calls go to (round robin, as `performFailover` does).
-    public private(set) var target: NameNodeID = 0
+    public internal(set) var target: NameNodeID = 0
     public private(set) var pending: ClientOperation?
     public private(set) var failovers = 0
 

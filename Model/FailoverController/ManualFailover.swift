@@ -34,8 +34,8 @@ public struct ManualFailover: Hashable, Sendable, Codable {
         case finished
     }
 
-    public let from: NameNodeID
-    public let to: NameNodeID
+    public internal(set) var from: NameNodeID
+    public internal(set) var to: NameNodeID
     public let forceFence: Bool
     public let forceActive: Bool
     public let fencingMethods: Int
@@ -45,7 +45,7 @@ public struct ManualFailover: Hashable, Sendable, Codable {
     public let mutation: Mutation?
     public private(set) var phase: Phase = .checkingTarget
     public private(set) var fenced = false
-    public private(set) var failback: [ManualFailover] = []
+    public internal(set) var failback: [ManualFailover] = []
     /// The NameNodes' ids (`nn1`, …) for messages; the checker leaves it empty and messages show indexes.
     public let names: [String]
 

@@ -74,7 +74,7 @@ public struct NameNode: Hashable, Sendable, Codable {
         case log(String)
     }
 
-    public let id: NameNodeID
+    public internal(set) var id: NameNodeID
     public let journalCount: Int
     public let automaticFailover: Bool
     public let mutation: Mutation?

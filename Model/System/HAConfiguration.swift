@@ -61,7 +61,8 @@ public struct HAConfiguration: Hashable, Sendable, Codable {
     /// ZooKeeper sessions opened after the ZKFCs' first ones (a rejoin after a failed attempt, a
     /// restarted ZKFC); like `epochMax`, states needing more are not explored.
     public var newSessionsMax = 2
-    /// Explore one representative per renaming of JournalNodes.
+    /// Explore one representative per renaming of JournalNodes (and of the two NameNodes, under
+    /// manual failover with two).
     public var symmetry = true
     /// The operator may run `haadmin -transitionToStandby` on its own (not only inside a failover).
     public var standbyTransitions = true

@@ -28,7 +28,7 @@ public enum HAConfigurations {
         Key(name: "fencing-failures", summary: "fencing methods that fail (true/false)"),
         Key(name: "fencing", summary: "kill (sshfence) or noop (shell(/bin/true))"),
         Key(name: "mutant", summary: "a seeded bug (qjm check --mutants lists them)"),
-        Key(name: "symmetry", summary: "explore one representative per renaming of JournalNodes (true/false)"),
+        Key(name: "symmetry", summary: "explore one representative per renaming of JournalNodes and of two NameNodes under manual failover (true/false)"),
         Key(name: "standby-transitions", summary: "haadmin -transitionToStandby on its own, not only in a failover (true/false)"),
         Key(name: "automatic-failover", summary: "a ZKFC per NameNode and a ZooKeeper server elect the active (true/false)"),
         Key(name: "session-faults", summary: "dropped ZooKeeper connections in all (automatic failover)"),

@@ -33,7 +33,7 @@ public struct HASpec: CheckableModel {
 
     public var hasSymmetry: Bool { configuration.symmetry }
 
-    public func canonicalize(_ state: HASystem) -> HASystem { state.canonicalizingJournalNodes() }
+    public func canonicalize(_ state: HASystem) -> HASystem { state.canonicalizingNodes() }
 
     public var properties: [Property<HASpec>] { HAProperties.all }
 
