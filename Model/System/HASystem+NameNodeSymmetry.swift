@@ -27,7 +27,8 @@ extension HASystem {
     }
 
     /// What a NameNode is, blind to JournalNode names: its process and HA state, its writer's
-    /// epoch and phase kind, what it applied, and how many clients talk to it.
+    /// epoch, the edits it applied, whether it is tailing or has terminated, and how many
+    /// clients talk to it.
     func nameNodeKey(_ id: NameNodeID) -> [UInt64] {
         let slot = nameNodes[id]
         let node = slot.node
