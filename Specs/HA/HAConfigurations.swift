@@ -127,19 +127,24 @@ public enum HAConfigurations {
         return configuration
     }
 
-    public static var automaticSessions: HAConfiguration {
+    /// `automatic` on one JournalNode without a crash: where the session and pause configurations
+    /// start, each adding its own faults.
+    private static var automaticOneJournalNodeNoCrash: HAConfiguration {
         var configuration = automatic
         configuration.journalNodes = 1
         configuration.crashesMax = 0
+        return configuration
+    }
+
+    public static var automaticSessions: HAConfiguration {
+        var configuration = automaticOneJournalNodeNoCrash
         configuration.sessionFaultsMax = 1
         configuration.healthFaultsMax = 1
         return configuration
     }
 
     public static var automaticPause: HAConfiguration {
-        var configuration = automatic
-        configuration.journalNodes = 1
-        configuration.crashesMax = 0
+        var configuration = automaticOneJournalNodeNoCrash
         configuration.faults.pauses = true
         configuration.pausesMax = 1
         configuration.gracefulFailoversMax = 1

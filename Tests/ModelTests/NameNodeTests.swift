@@ -330,16 +330,23 @@ final class NameNodeTests: XCTestCase {
         XCTAssertEqual(cluster.journalNodes[2].durable.segments, [JournalFixtures.inProgress(1, 0), JournalFixtures.inProgress(3, 3)])
     }
 
+    /// An active whose JournalNode 2 restarted (no segment open) after the segment began, with
+    /// client 1's write exchanged with JournalNodes 0 and 1: a quorum has it, JN2 has not seen it.
+    private static func writeOnAQuorumBesideARestartedJournalNode2() -> Cluster {
+        var cluster = Tests.activeCluster()
+        cluster.journalNodes[2] = JournalNode(id: 2, durable: cluster.journalNodes[2].durable)
+        cluster.step(.client(1, .write))
+        cluster.exchange(0)
+        cluster.exchange(1)
+        return cluster
+    }
+
     /// IPCLoggerChannel marks itself out of sync on a failed write whenever the failure arrives: a
     /// refusal that comes after the batch's quorum still keeps the roll's finalizeLogSegment away
     /// from that JournalNode (else it could finalize a log it never wrote; the checker found that
     /// in `deep` as a FinalizedSegmentsAgree violation).
     func testALateFailureInTheSegmentMarksTheJournalNodeOutOfSync() {
-        var cluster = Tests.activeCluster()
-        cluster.journalNodes[2] = JournalNode(id: 2, durable: cluster.journalNodes[2].durable)  // restarted: no segment open
-        cluster.step(.client(1, .write))
-        cluster.exchange(0)
-        cluster.exchange(1)
+        var cluster = Tests.writeOnAQuorumBesideARestartedJournalNode2()
         XCTAssertTrue(cluster.events[0].contains(.replyClient(1, .written(txid: 1))), "acknowledged on a quorum")
         XCTAssertEqual(cluster.nameNodes[0].writer?.outOfSync, [false, false, false])
         cluster.exchange(2)  // "Can't write, no segment open", after the quorum went on
@@ -353,11 +360,7 @@ final class NameNodeTests: XCTestCase {
     /// EARLIER batch (here one already committed before a roll) is not a failure of the current
     /// batch. Upstream the current batch has successes from JN0 and JN2 — a quorum of 2/3.
     func testALateFailureOfAnEarlierBatchIsNotChargedToTheCurrentBatch() {
-        var cluster = Tests.activeCluster()
-        cluster.journalNodes[2] = JournalNode(id: 2, durable: cluster.journalNodes[2].durable)  // restarted: no segment open
-        cluster.step(.client(1, .write))
-        cluster.exchange(0)
-        cluster.exchange(1)
+        var cluster = Tests.writeOnAQuorumBesideARestartedJournalNode2()
         cluster.deliver(2)  // refused ("Can't write, no segment open"); the answer is still on its way
         cluster.step(.rollEditLog)
         cluster.exchange(0)
