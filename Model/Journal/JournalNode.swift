@@ -25,6 +25,9 @@ public struct JournalNode: Hashable, Sendable, Codable {
         public var nextTxID: TxID = 0
         /// Only under `Mutation.promiseNotPersisted`: a promise held in memory alone.
         public var unpersistedPromise: Epoch?
+        /// Only under `Mutation.acceptNotPersisted`: accepted recovery values held in memory
+        /// alone, sorted by segment start.
+        public var unpersistedPaxos: [PaxosRecord] = []
 
         public init() {}
     }
@@ -45,6 +48,23 @@ public struct JournalNode: Hashable, Sendable, Codable {
 
     /// The promise this JournalNode acts on.
     public var promisedEpoch: Epoch { max(durable.promisedEpoch, volatile.unpersistedPromise ?? 0) }
+
+    /// The recovery value this JournalNode accepted for the segment at `start` and reports to
+    /// prepareRecovery (its Paxos vote): the paxos record on disk, or under
+    /// `Mutation.acceptNotPersisted` the one held in memory.
+    public func acceptedValue(for start: TxID) -> PaxosRecord? {
+        volatile.unpersistedPaxos.first { $0.segment.start == start } ?? durable.paxos(for: start)
+    }
+
+    /// Every accepted value this JournalNode acts on, by segment start.
+    public var acceptedValues: [PaxosRecord] {
+        guard !volatile.unpersistedPaxos.isEmpty else { return durable.paxos }
+        let onDiskOnly = durable.paxos.filter { record in
+            !volatile.unpersistedPaxos.contains { $0.segment.start == record.segment.start }
+        }
+        return (volatile.unpersistedPaxos + onDiskOnly)
+            .sorted { $0.segment.start < $1.segment.start }
+    }
 
     /// A request's failure: the reply carries the request's name, its epoch and the reason.
     private struct Refusal: Error {
@@ -161,7 +181,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
             if existing.txCount > 1 { throw Refusal(error: .segmentHasTransactions(start: txid)) }
         }
         if durable.writerEpoch != info.epoch { write(.writerEpoch(info.epoch), &effects) }
-        if durable.paxos(for: txid) != nil { write(.deletePaxos(segmentStart: txid), &effects) }
+        forgetAcceptedValue(for: txid, &effects)
         write(.openSegment(start: txid, writerEpoch: info.epoch), &effects)
         volatile.currentSegment = txid
         volatile.nextTxID = txid
@@ -218,14 +238,29 @@ public struct JournalNode: Hashable, Sendable, Codable {
             }
             write(.finalizeSegment(start: start, end: end), &effects)
         }
-        if durable.paxos(for: start) != nil { write(.deletePaxos(segmentStart: start), &effects) }
+        forgetAcceptedValue(for: start, &effects)
         return .finalized(epoch: info.epoch, start: start, end: end)
     }
 
     // MARK: - Recovery
 
-    /// The accepted value for `start`.
-    private func acceptedValue(for start: TxID) -> PaxosRecord? { durable.paxos(for: start) }
+    /// A finalized segment, or a new one started over it, ends the recovery's vote.
+    private mutating func forgetAcceptedValue(for start: TxID, _ effects: inout [Effect]) {
+        volatile.unpersistedPaxos.removeAll { $0.segment.start == start }
+        if durable.paxos(for: start) != nil { write(.deletePaxos(segmentStart: start), &effects) }
+    }
+
+    /// `persistPaxosData`: the commit point of acceptRecovery, durable before the download is
+    /// put in place and before the answer.
+    private mutating func persistAcceptedValue(_ record: PaxosRecord, _ effects: inout [Effect]) {
+        guard mutation == .acceptNotPersisted else {
+            write(.persistPaxos(record), &effects)
+            return
+        }
+        volatile.unpersistedPaxos.removeAll { $0.segment.start == record.segment.start }
+        volatile.unpersistedPaxos.append(record)
+        volatile.unpersistedPaxos.sort { $0.segment.start < $1.segment.start }
+    }
 
     /// `getSegmentInfo`: the segment at `start`, with an empty in-progress one moved aside first.
     private mutating func segmentInfo(_ start: TxID, _ effects: inout [Effect]) -> Segment? {
@@ -285,7 +320,7 @@ public struct JournalNode: Hashable, Sendable, Codable {
         } else {
             effects.append(.log("Skipping download of log \(segment): already have up-to-date logs"))
         }
-        write(.persistPaxos(PaxosRecord(segment: segment, acceptedInEpoch: info.epoch, writerEpoch: writerEpoch)), &effects)
+        persistAcceptedValue(PaxosRecord(segment: segment, acceptedInEpoch: info.epoch, writerEpoch: writerEpoch), &effects)
         if downloaded {
             write(.promoteTemporarySegment(start: segment.start, acceptedInEpoch: info.epoch), &effects)
         }

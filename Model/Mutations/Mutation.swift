@@ -9,6 +9,9 @@ public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
     case staleEpochAccepted = "stale-epoch-accepted"
     /// A JournalNode raises its promise in memory without persisting it.
     case promiseNotPersisted = "promise-not-persisted"
+    /// A JournalNode answers acceptRecovery without persisting the accepted value (the paxos
+    /// record), holding it in memory alone.
+    case acceptNotPersisted = "accept-not-persisted"
     /// A JournalNode finalizes a segment without checking that it holds the requested length.
     case finalizeWithoutLengthCheck = "finalize-without-length-check"
     /// A new writer skips the recovery of the last unfinalized segment.
@@ -30,6 +33,7 @@ public enum Mutation: String, Sendable, Codable, CaseIterable, Hashable {
         switch self {
         case .staleEpochAccepted: return "a JournalNode accepts writer RPCs from an epoch below its promise"
         case .promiseNotPersisted: return "a JournalNode does not persist its promised epoch"
+        case .acceptNotPersisted: return "a JournalNode does not persist the recovery value it accepted"
         case .finalizeWithoutLengthCheck: return "a JournalNode finalizes a segment without checking its length"
         case .recoverySkipped: return "a new writer skips recovery of the last unfinalized segment"
         case .minorityQuorum: return "the writer takes n/2 JournalNodes for a quorum"

@@ -183,6 +183,11 @@ extension JournalNode {
         hasher.combine(optional: volatile.currentSegment)
         hasher.combine(volatile.nextTxID)
         hasher.combine(optional: volatile.unpersistedPromise)
+        // Only under accept-not-persisted: other states keep the fingerprints they always had.
+        if !volatile.unpersistedPaxos.isEmpty {
+            hasher.combine(int: volatile.unpersistedPaxos.count)
+            for record in volatile.unpersistedPaxos { record.feed(&hasher) }
+        }
     }
 }
 

@@ -14,6 +14,8 @@ public enum HAMutants {
               expectedProperty: "NoStaleEpochAccepted"),
         Entry(mutation: .promiseNotPersisted, configurationName: "small", configuration: HAConfigurations.small,
               expectedProperty: "PromisedEpochNeverDecreases"),
+        Entry(mutation: .acceptNotPersisted, configurationName: "small", configuration: HAConfigurations.small,
+              expectedProperty: "AcceptedRecoveryNeverForgotten"),
         Entry(mutation: .finalizeWithoutLengthCheck, configurationName: "small", configuration: HAConfigurations.small,
               expectedProperty: "FinalizedSegmentsAgree"),
         Entry(mutation: .recoverySkipped, configurationName: "small", configuration: HAConfigurations.small,

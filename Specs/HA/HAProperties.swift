@@ -12,6 +12,28 @@ public enum HAProperties {
             """) { _, before, _, after in
             zip(before.journalNodes, after.journalNodes).allSatisfy { $0.node.promisedEpoch <= $1.node.promisedEpoch }
         },
+        .transition("AcceptedRecoveryNeverForgotten", rationale: """
+            A JournalNode's answer to acceptRecovery is its Paxos vote: every later prepareRecovery \
+            must hear that value, or one accepted in a later epoch, across steps and crashes, until \
+            the segment is finalized or a new segment starts over it. A forgotten vote lets a later \
+            recovery pick another value than the one a quorum accepted and perhaps finalized.
+            """) { _, before, action, after in
+            let request = HAProperties.journalRequest(of: action)
+            return before.journalNodes.indices.allSatisfy { id in
+                before.journalNodes[id].node.acceptedValues.allSatisfy { record in
+                    let start = record.segment.start
+                    if let kept = after.journalNodes[id].node.acceptedValue(for: start),
+                       kept.acceptedInEpoch >= record.acceptedInEpoch { return true }
+                    guard let (target, request) = request, target == id else { return false }
+                    switch request {
+                    case .finalizeLogSegment(_, let segmentStart, _), .startLogSegment(_, let segmentStart):
+                        return segmentStart == start
+                    default:
+                        return false
+                    }
+                }
+            }
+        },
         .transition("NoStaleEpochAccepted", rationale: """
             A JournalNode changes its log only for a request whose epoch is at least its promise: \
             newEpoch on a quorum is how a new writer shuts every older one out.

@@ -13,7 +13,8 @@ enum HAStateFields {
             fields.append(StateField("\(name).writerEpoch", String(node.durable.writerEpoch)))
             fields.append(StateField("\(name).committedTxID", node.durable.committedTxID.map(String.init) ?? "none"))
             fields.append(StateField("\(name).segments", list(node.durable.segments.map(\.description))))
-            fields.append(StateField("\(name).paxos", list(node.durable.paxos.map(\.description) + node.durable.temporary.map(\.description))))
+            fields.append(StateField("\(name).paxos", list(node.durable.paxos.map(\.description)
+                + node.volatile.unpersistedPaxos.map { "\($0) (in memory only)" } + node.durable.temporary.map(\.description))))
             fields.append(StateField("\(name).openSegment", node.volatile.currentSegment.map(String.init) ?? "none"))
         }
         for (id, slot) in state.nameNodes.enumerated() {

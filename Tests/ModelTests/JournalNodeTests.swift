@@ -817,6 +817,42 @@ final class JournalNodeTests: XCTestCase {
         XCTAssertEqual(Tests.response(restarted.call(.newEpoch(epoch: 2))), .newEpochAccepted(epoch: 2, lastSegmentStart: nil))
     }
 
+    /// `acceptNotPersisted`: acceptRecovery downloads and promotes the segment but keeps the paxos
+    /// record in memory only; this incarnation still reports it to prepareRecovery and a finalize
+    /// ends it, and a restart forgets it (the unmutated node writes it before the promote).
+    func testAcceptNotPersistedKeepsTheAcceptedValueInMemoryOnly() {
+        let durable = Tests.durable(promised: 2, writer: 1, segments: [JournalFixtures.inProgress(1, 2)])
+        var node = JournalNode(id: 0, durable: durable, mutation: .acceptNotPersisted)
+        let segment = SegmentState(start: 1, end: 3, inProgress: true)
+        let record = PaxosRecord(segment: segment, acceptedInEpoch: 2, writerEpoch: 1)
+        let effects = node.call(.acceptRecovery(JournalFixtures.info(2), segment: segment, writerEpoch: 1, source: 1))
+        XCTAssertEqual(Tests.writes(effects), [.downloadSegment(TemporarySegment(start: 1, end: 3, acceptedInEpoch: 2, writerEpoch: 1),
+                                                                source: 1),
+                                               .promoteTemporarySegment(start: 1, acceptedInEpoch: 2)])
+        XCTAssertEqual(Tests.response(effects), .recoveryAccepted(epoch: 2, segmentStart: 1))
+        XCTAssertEqual(node.durable.paxos, [])
+        XCTAssertEqual(node.acceptedValue(for: 1), record)
+        XCTAssertEqual(node.acceptedValues, [record])
+        func acceptedInEpoch(_ effects: [JournalNode.Effect]) -> Epoch?? {
+            guard case .recoveryPrepared(_, _, let prepared)? = Tests.response(effects) else { return .none }
+            return .some(prepared.acceptedInEpoch)
+        }
+        XCTAssertEqual(acceptedInEpoch(node.call(.prepareRecovery(JournalFixtures.info(2), segmentStart: 1))), .some(2))
+
+        var restarted = JournalNode(id: 0, durable: node.durable, mutation: .acceptNotPersisted)
+        XCTAssertNil(restarted.acceptedValue(for: 1))
+        XCTAssertEqual(acceptedInEpoch(restarted.call(.prepareRecovery(JournalFixtures.info(2), segmentStart: 1))), .some(nil))
+
+        var finalizing = node
+        XCTAssertEqual(Tests.response(finalizing.call(.finalizeLogSegment(JournalFixtures.info(2), start: 1, end: 3))),
+                       .finalized(epoch: 2, start: 1, end: 3))
+        XCTAssertEqual(finalizing.acceptedValues, [])
+
+        var correct = JournalNode(id: 0, durable: durable)
+        _ = correct.call(.acceptRecovery(JournalFixtures.info(2), segment: segment, writerEpoch: 1, source: 1))
+        XCTAssertEqual(JournalNode(id: 0, durable: correct.durable).acceptedValue(for: 1), record)
+    }
+
     /// `finalizeWithoutLengthCheck`: finalize succeeds whatever end is asked, for the open segment
     /// and for one on disk; the file keeps what it really holds (never more than the end asked).
     func testFinalizeWithoutLengthCheckFinalizesAnyEnd() {
@@ -865,7 +901,7 @@ final class JournalNodeTests: XCTestCase {
             return trace
         }
         let correct = run(nil)
-        let journalMutations: Set<Mutation> = [.staleEpochAccepted, .promiseNotPersisted,
+        let journalMutations: Set<Mutation> = [.staleEpochAccepted, .promiseNotPersisted, .acceptNotPersisted,
                                                .finalizeWithoutLengthCheck]
         for mutation in Mutation.allCases {
             if journalMutations.contains(mutation) {
