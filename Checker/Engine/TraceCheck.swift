@@ -8,7 +8,8 @@ import Model
 /// time the node starts, with the state its model node is built from, then its steps. Every step
 /// is replayed through a fresh model node: the effects must equal the recorded ones and, for a
 /// JournalNode, the durable-state digest must too. Across files it checks that no JournalNode's
-/// promise went backward (within a run or across a restart), that JournalNodes agree on every
+/// promise went backward and no accepted recovery value was forgotten (within a run or across a
+/// restart), that JournalNodes agree on every
 /// finalized segment they share, and that each epoch's acknowledged writes came from one
 /// NameNode, with txids ordered by epoch.
 public enum TraceCheck {
@@ -39,15 +40,17 @@ public enum TraceCheck {
         var report = Report()
         var journals: [(node: String, durable: JournalDurableState)] = []
         var promiseViolation: String?
+        var acceptedValueViolation: String?
         var acknowledgements: [(node: String, epoch: Epoch, txid: TxID)] = []
         for name in names {
             let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
             if name.hasPrefix("journalnode-") {
-                let (file, durable, violation) = replayJournalNode(name, lines)
+                let (file, durable, findings) = replayJournalNode(name, lines)
                 report.files.append(file)
                 if let durable { journals.append((file.node, durable)) }
-                promiseViolation = promiseViolation ?? violation
+                promiseViolation = promiseViolation ?? findings.promise
+                acceptedValueViolation = acceptedValueViolation ?? findings.acceptedValue
             } else if name.hasPrefix("namenode-") {
                 let (file, acknowledged) = replayNameNode(name, lines)
                 report.files.append(file)
@@ -57,6 +60,7 @@ public enum TraceCheck {
             }
         }
         report.checks.append(("PromisedEpochNeverDecreases", "every JournalNode step and restart", promiseViolation))
+        report.checks.append(("AcceptedRecoveryNeverForgotten", "every JournalNode step and restart", acceptedValueViolation))
         report.checks.append(("FinalizedSegmentsAgree", "\(journals.count) JournalNodes' final state", finalizedSegmentsAgree(journals)))
         let epochs = Set(acknowledgements.map(\.epoch)).sorted()
         report.checks.append(("EpochsHaveOneWriter", "\(acknowledgements.count) acknowledged writes in epochs \(epochs.map(String.init).joined(separator: ", "))",
@@ -109,24 +113,43 @@ public enum TraceCheck {
         return (file, node)
     }
 
-    /// Replays one JournalNode's trace; returns its final durable state and any backward promise.
-    static func replayJournalNode(_ name: String, _ lines: [String]) -> (FileReport, JournalDurableState?, String?) {
+    /// What one JournalNode's replay found beyond divergences: the first backward promise and
+    /// the first forgotten accepted recovery value.
+    struct JournalFindings {
+        var promise: String?
+        var acceptedValue: String?
+    }
+
+    /// Replays one JournalNode's trace; returns its final durable state and what it found.
+    static func replayJournalNode(_ name: String, _ lines: [String]) -> (FileReport, JournalDurableState?, JournalFindings) {
         var promised: Epoch = 0
-        var violation: String?
+        var accepted: [PaxosRecord] = []
+        var findings = JournalFindings()
         func observe(_ epoch: Epoch, _ what: String) {
-            if epoch < promised && violation == nil { violation = "\(what) \(epoch) after promising \(promised)" }
+            if epoch < promised && findings.promise == nil { findings.promise = "\(what) \(epoch) after promising \(promised)" }
             promised = max(promised, epoch)
+        }
+        func observe(_ node: JournalNode, across request: JournalRequest?, _ place: String) {
+            if findings.acceptedValue == nil, let lost = node.forgottenAcceptedValue(of: accepted, across: request) {
+                findings.acceptedValue = "\(place): \(lost) no longer reported"
+            }
+            accepted = node.acceptedValues
         }
         let (file, node) = replay(name, lines, makeNode: { (durable: JournalDurableState) in JournalNode(id: 0, durable: durable) },
                                   step: { (node: inout JournalNode, input: JournalNode.Input) in node.step(input) },
-                                  onStart: { durable, place in observe(durable.promisedEpoch, "\(place): restarted with promise") },
+                                  onStart: { durable, place in
+            observe(durable.promisedEpoch, "\(place): restarted with promise")
+            observe(JournalNode(id: 0, durable: durable), across: nil, "\(place): restarted, and")
+        },
                                   checkStep: { (node: JournalNode, record: TraceRecord<JournalNode.Input, JournalNode.Effect>, place: String) in
             observe(node.durable.promisedEpoch, "\(place): promise went to")
+            guard case .request(_, let request) = record.input else { return nil }
+            observe(node, across: request, place)
             let digest = String(node.durable.digest, radix: 16)
             guard record.hostError == nil, digest != record.durable else { return nil }
             return "\(place): durable state digest \(record.durable) differs from the model's \(digest)"
         })
-        return (file, node?.durable, violation)
+        return (file, node?.durable, findings)
     }
 
     /// Replays one NameNode's trace; returns the writes it acknowledged with their epochs (the

@@ -7,7 +7,8 @@ enum TraceCheckCommand {
     Usage: qjm trace-check DIR
       Replays every trace in DIR (written with --trace-dir, or by qjm cluster start --trace)
       through the model: each step's effects and durable digest must match. Then checks across
-      the traces: PromisedEpochNeverDecreases, FinalizedSegmentsAgree, EpochsHaveOneWriter.
+      the traces: PromisedEpochNeverDecreases, AcceptedRecoveryNeverForgotten,
+      FinalizedSegmentsAgree, EpochsHaveOneWriter.
       Exit codes: 0 conforms, 1 a divergence or violation, 2 usage error.
     """
 

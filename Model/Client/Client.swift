@@ -43,7 +43,7 @@ public struct Client: Hashable, Sendable, Codable {
         case .result(let nameNode, let result):
             guard let operation = pending, nameNode == target else { return [] }
             if case .standby = result { return failOver(operation, reason: result.description) }
-            pending = nil
+            finish()
             return [.completed(operation, result)]
         case .unreachable(let nameNode):
             guard let operation = pending, nameNode == target else { return [] }
@@ -51,10 +51,18 @@ public struct Client: Hashable, Sendable, Codable {
         }
     }
 
+    /// The operation is over: the failover count is per operation (RetryInvocationHandler counts
+    /// an invocation's failovers), so nothing of it is kept.
+    private mutating func finish() {
+        pending = nil
+        failovers = 0
+    }
+
     private mutating func failOver(_ operation: ClientOperation, reason: String) -> [Effect] {
         guard failovers < failoversMax else {
-            pending = nil
-            return [.failed(operation, "failovers (\(failovers)) exceeded maximum allowed (\(failoversMax)): \(reason)")]
+            let reached = failovers
+            finish()
+            return [.failed(operation, "failovers (\(reached)) exceeded maximum allowed (\(failoversMax)): \(reason)")]
         }
         failovers += 1
         target = (target + 1) % nameNodeCount

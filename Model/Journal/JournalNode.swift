@@ -56,6 +56,23 @@ public struct JournalNode: Hashable, Sendable, Codable {
         volatile.unpersistedPaxos.first { $0.segment.start == start } ?? durable.paxos(for: start)
     }
 
+    /// The first of `earlier` (accepted values this node reported before) that it no longer
+    /// reports, neither as it was nor as accepted in a later epoch. Only `request`, the step in
+    /// between, may end a vote: a finalize of its segment, or a new segment started over it.
+    /// Nil when every vote is kept (AcceptedRecoveryNeverForgotten, in the checker and trace-check).
+    public func forgottenAcceptedValue(of earlier: [PaxosRecord], across request: JournalRequest?) -> PaxosRecord? {
+        earlier.first { record in
+            let start = record.segment.start
+            if let kept = acceptedValue(for: start), kept.acceptedInEpoch >= record.acceptedInEpoch { return false }
+            switch request {
+            case .finalizeLogSegment(_, let segmentStart, _)?, .startLogSegment(_, let segmentStart)?:
+                return segmentStart != start
+            default:
+                return true
+            }
+        }
+    }
+
     /// Every accepted value this JournalNode acts on, by segment start.
     public var acceptedValues: [PaxosRecord] {
         guard !volatile.unpersistedPaxos.isEmpty else { return durable.paxos }

@@ -192,8 +192,7 @@ extension HAProtocol {
             state.crashes += 1
             controllerDied(id, in: &state)
         case .restartController(let id):
-            state.controllers[id] = HASystem.ControllerSlot(
-                controller: ZKFailoverController(configuration: controllerConfiguration(id)), up: true)
+            state.controllers[id] = HASystem.ControllerSlot(controller: state.controllers[id].controller, up: true)
             sendController(id, .start, in: &state)
         case .gracefulFailover(let to):
             state.gracefulFailovers += 1
@@ -234,6 +233,8 @@ extension HAProtocol {
     func controllerDied(_ id: NameNodeID, in state: inout HASystem) {
         let session = state.controllers[id].session
         state.controllers[id].up = false
+        // As for a NameNode: the dead process keeps nothing, and the slot holds the one a restart starts.
+        state.controllers[id].controller = ZKFailoverController(configuration: controllerConfiguration(id))
         state.controllers[id].linked = false
         state.controllers[id].queuedCall = nil
         state.controllers[id].queuedRequests = []

@@ -201,10 +201,8 @@ public struct HAProtocol: Sendable {
             next.crashes += 1
             nameNodeDied(id, in: &next)
         case .restartNameNode(let id):
-            next.nameNodes[id] = HASystem.NameNodeSlot(
-                node: NameNode(id: id, journalCount: configuration.journalNodes,
-                               automaticFailover: configuration.automaticFailover, mutation: configuration.mutation),
-                status: .running)
+            // The process starting is the fresh one its death left in the slot.
+            next.nameNodes[id] = HASystem.NameNodeSlot(node: next.nameNodes[id].node, status: .running)
         case .pause(let id):
             next.nameNodes[id].status = .paused
             next.pauses += 1
@@ -399,6 +397,12 @@ public struct HAProtocol: Sendable {
     /// A NameNode process is gone (killed, fenced, or exited): its traffic is orphaned, calls to it fail.
     func nameNodeDied(_ id: NameNodeID, in state: inout HASystem) {
         state.nameNodes[id].status = .down
+        // A dead process keeps nothing, and nothing reads a down NameNode's state: the slot holds
+        // the node its restart will start, so states that differ only in what the dead process
+        // knew are one state.
+        state.nameNodes[id].node = NameNode(id: id, journalCount: configuration.journalNodes,
+                                            automaticFailover: configuration.automaticFailover,
+                                            mutation: configuration.mutation)
         state.network.removeAll { $0.to == .nameNode(id) }
         for index in state.network.indices where state.network[index].from == .nameNode(id) {
             state.network[index].orphaned = true

@@ -18,20 +18,10 @@ public enum HAProperties {
             the segment is finalized or a new segment starts over it. A forgotten vote lets a later \
             recovery pick another value than the one a quorum accepted and perhaps finalized.
             """) { _, before, action, after in
-            let request = HAProperties.journalRequest(of: action)
+            let step = HAProperties.journalRequest(of: action)
             return before.journalNodes.indices.allSatisfy { id in
-                before.journalNodes[id].node.acceptedValues.allSatisfy { record in
-                    let start = record.segment.start
-                    if let kept = after.journalNodes[id].node.acceptedValue(for: start),
-                       kept.acceptedInEpoch >= record.acceptedInEpoch { return true }
-                    guard let (target, request) = request, target == id else { return false }
-                    switch request {
-                    case .finalizeLogSegment(_, let segmentStart, _), .startLogSegment(_, let segmentStart):
-                        return segmentStart == start
-                    default:
-                        return false
-                    }
-                }
+                after.journalNodes[id].node.forgottenAcceptedValue(of: before.journalNodes[id].node.acceptedValues,
+                                                                   across: step?.0 == id ? step?.1 : nil) == nil
             }
         },
         .transition("NoStaleEpochAccepted", rationale: """

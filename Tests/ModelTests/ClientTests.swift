@@ -30,6 +30,7 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(client.failovers, 3)
         XCTAssertEqual(client.step(.result(from: 0, .written(txid: 1))), [.completed(.write, .written(txid: 1))])
         XCTAssertEqual(client.target, 0)
+        XCTAssertEqual(client.failovers, 0, "the count is per operation: nothing of it outlives the call")
     }
 
     /// failoverOnNetworkException: "ConnectException, NoRouteToHostException, ... → FAILOVER_AND_RETRY".
@@ -53,6 +54,7 @@ final class ClientTests: XCTestCase {
             "failovers (2) exceeded maximum allowed (2): Operation category WRITE is not supported in state standby")])
         XCTAssertNil(client.pending)
         XCTAssertEqual(client.target, 0)
+        XCTAssertEqual(client.failovers, 0)
         XCTAssertEqual(client.step(.issue(.write)), [.send(to: 0, .write)])
         XCTAssertEqual(client.failovers, 0)
         XCTAssertEqual(client.step(.unreachable(0)), [.send(to: 1, .write)])

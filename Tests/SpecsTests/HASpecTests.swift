@@ -38,7 +38,7 @@ final class HASpecTests: XCTestCase {
         XCTAssertEqual([result.distinctStates, result.depth], [HASpecTests.tinyDistinct, HASpecTests.tinyDepth])
     }
 
-    static let tinyDistinct = 1_749
+    static let tinyDistinct = 1_290
     static let tinyDepth = 60
 
     /// The shipped `small` (what plain `qjm check` runs), exhaustively: every property holds,
@@ -69,8 +69,8 @@ final class HASpecTests: XCTestCase {
                        [HASpecTests.lossyDistinct, HASpecTests.lossyGenerated, HASpecTests.lossyDepth])
     }
 
-    static let lossyDistinct = 49_073
-    static let lossyGenerated = 133_524
+    static let lossyDistinct = 35_855
+    static let lossyGenerated = 97_096
     static let lossyDepth = 83
 
     /// A loss budget bounds message loss like the crash bound bounds crashes: a budget of 0 is
@@ -90,10 +90,10 @@ final class HASpecTests: XCTestCase {
         XCTAssertEqual(result.distinctStates, HASpecTests.tinyOneLossDistinct)
     }
 
-    static let tinyOneLossDistinct = 27_403
+    static let tinyOneLossDistinct = 19_961
 
-    static let smallDistinct = 814_596
-    static let smallGenerated = 2_654_844
+    static let smallDistinct = 385_529
+    static let smallGenerated = 1_150_821
     static let smallDepth = 88
 
     func testWorkersDoNotChangeTheHAExploration() {
