@@ -57,7 +57,7 @@ public enum HAConfigurations {
         ("automatic", "automatic failover: a ZKFC per NameNode and a ZooKeeper server, 3 JournalNodes, 1 edit, "
             + "one kill -9 of a NameNode, ZKFC or JournalNode", automatic),
         ("automatic-sessions", "automatic failover with one dropped ZooKeeper connection (its session may expire) "
-            + "and one NameNode failing its health checks, no crash", automaticSessions),
+            + "and one NameNode failing its health checks, no crash, ≤ 5 messages in flight", automaticSessions),
         ("automatic-pause", "automatic failover with a paused active (GC pause) and one haadmin -failover "
             + "through the ZKFCs, no crash", automaticPause),
     ]
@@ -110,10 +110,10 @@ public enum HAConfigurations {
     }
 
     /// `automatic` runs the ZKFCs over the quorum journal of `small` (3 JournalNodes, 1 edit, one
-    /// kill -9 of any node). The session and pause configurations keep one JournalNode: the
-    /// quorum journal under faults is `small`'s and `lossy`'s business, and with three, the
-    /// old active's traffic and the new one's need more than 4 messages in flight before a ZKFC
-    /// ever runs a fencing method (about 950 K states with 5).
+    /// kill -9 of any node). The session and pause configurations drop the crash for their own
+    /// faults; `automatic-sessions` allows 5 messages in flight, which a ZKFC needs before it
+    /// fences the old active there (the old active's calls and the new writer's are in flight
+    /// at once); with 4 it never runs a fencing method.
     public static var automatic: HAConfiguration {
         var configuration = small
         configuration.automaticFailover = true
@@ -127,24 +127,24 @@ public enum HAConfigurations {
         return configuration
     }
 
-    /// `automatic` on one JournalNode without a crash: where the session and pause configurations
-    /// start, each adding its own faults.
-    private static var automaticOneJournalNodeNoCrash: HAConfiguration {
+    /// `automatic` without the crash: where the session and pause configurations start, each
+    /// adding its own faults.
+    private static var automaticNoCrash: HAConfiguration {
         var configuration = automatic
-        configuration.journalNodes = 1
         configuration.crashesMax = 0
         return configuration
     }
 
     public static var automaticSessions: HAConfiguration {
-        var configuration = automaticOneJournalNodeNoCrash
+        var configuration = automaticNoCrash
         configuration.sessionFaultsMax = 1
         configuration.healthFaultsMax = 1
+        configuration.inFlightMax = 5
         return configuration
     }
 
     public static var automaticPause: HAConfiguration {
-        var configuration = automaticOneJournalNodeNoCrash
+        var configuration = automaticNoCrash
         configuration.faults.pauses = true
         configuration.pausesMax = 1
         configuration.gracefulFailoversMax = 1
