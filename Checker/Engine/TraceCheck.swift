@@ -143,8 +143,7 @@ public enum TraceCheck {
         },
                                   checkStep: { (node: JournalNode, record: TraceRecord<JournalNode.Input, JournalNode.Effect>, place: String) in
             observe(node.durable.promisedEpoch, "\(place): promise went to")
-            guard case .request(_, let request) = record.input else { return nil }
-            observe(node, across: request, place)
+            if case .request(_, let request) = record.input { observe(node, across: request, place) }
             let digest = String(node.durable.digest, radix: 16)
             guard record.hostError == nil, digest != record.durable else { return nil }
             return "\(place): durable state digest \(record.durable) differs from the model's \(digest)"
