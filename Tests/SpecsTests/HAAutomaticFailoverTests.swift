@@ -95,69 +95,71 @@ final class HAAutomaticFailoverTests: XCTestCase {
         XCTAssertTrue(automatic.nameNodes.allSatisfy { $0.node.automaticFailover })
     }
 
+    /// A walk through the automatic-failover system, one chosen step at a time, that starts with
+    /// zkfc1 seeing nn1 healthy and nn1 made active by it.
+    private struct Walk {
+        let spec: HASpec
+        var state: HASystem
+
+        init(_ configuration: HAConfiguration) throws {
+            spec = HASpec(configuration: configuration, name: "automatic")
+            state = HAProtocol(configuration: configuration).initialState
+            try take({ if case .reportHealth(0, .serviceHealthy) = $0 { true } else { false } }, "zkfc1 healthy")
+            while state.nameNodes[0].node.state != .active {
+                try take({ if case .deliver = $0 { true } else { false } }, "deliver")
+            }
+        }
+
+        /// Takes the first enabled step matching `predicate`.
+        mutating func take(_ predicate: (HAAction) -> Bool, _ what: String) throws {
+            var actions: [HAAction] = []
+            spec.actions(state, into: &actions)
+            let action = try XCTUnwrap(actions.first(where: predicate), "no step \(what) in \(actions)")
+            state = try XCTUnwrap(spec.nextState(state, action))
+        }
+    }
+
     /// A dead process keeps nothing: kill -9 leaves in the slot the fresh NameNode or ZKFC that a
     /// restart starts, so states that differ only in what the dead process knew are one state.
     func testADeadProcessLeavesAFreshNodeInItsSlot() throws {
         var configuration = HAConfigurations.automatic
         configuration.crashesMax = 2
-        let spec = HASpec(configuration: configuration, name: "automatic")
         let automatic = HAProtocol(configuration: configuration)
-        var state = automatic.initialState
-        func take(_ predicate: (HAAction) -> Bool, _ what: String) throws {
-            var actions: [HAAction] = []
-            spec.actions(state, into: &actions)
-            let action = try XCTUnwrap(actions.first(where: predicate), "no step \(what) in \(actions)")
-            state = try XCTUnwrap(spec.nextState(state, action))
-        }
-        try take({ if case .reportHealth(0, .serviceHealthy) = $0 { true } else { false } }, "zkfc1 healthy")
-        while state.nameNodes[0].node.state != .active {
-            try take({ if case .deliver = $0 { true } else { false } }, "deliver")
-        }
-        XCTAssertNotNil(state.nameNodes[0].node.writer)
-        XCTAssertTrue(state.controllers[0].controller.isActive)
+        var walk = try Walk(configuration)
+        XCTAssertNotNil(walk.state.nameNodes[0].node.writer)
+        XCTAssertTrue(walk.state.controllers[0].controller.isActive)
         let fresh = NameNode(id: 0, journalCount: configuration.journalNodes, automaticFailover: true)
-        XCTAssertNotEqual(state.nameNodes[0].node, fresh)
+        XCTAssertNotEqual(walk.state.nameNodes[0].node, fresh)
 
-        try take({ $0 == .crashNameNode(0) }, "kill -9 nn1")
-        XCTAssertEqual(state.nameNodes[0].status, .down)
-        XCTAssertEqual(state.nameNodes[0].node, fresh)
-        try take({ $0 == .restartNameNode(0) }, "restart nn1")
-        XCTAssertEqual(state.nameNodes[0].status, .running)
-        XCTAssertEqual(state.nameNodes[0].node, fresh)
+        try walk.take({ $0 == .crashNameNode(0) }, "kill -9 nn1")
+        XCTAssertEqual(walk.state.nameNodes[0].status, .down)
+        XCTAssertEqual(walk.state.nameNodes[0].node, fresh)
+        try walk.take({ $0 == .restartNameNode(0) }, "restart nn1")
+        XCTAssertEqual(walk.state.nameNodes[0].status, .running)
+        XCTAssertEqual(walk.state.nameNodes[0].node, fresh)
 
-        let session = try XCTUnwrap(state.controllers[0].session)
-        try take({ $0 == .crashController(0) }, "kill -9 zkfc1")
-        XCTAssertFalse(state.controllers[0].up)
-        XCTAssertEqual(state.controllers[0].controller, ZKFailoverController(configuration: automatic.controllerConfiguration(0)))
-        XCTAssertEqual(state.controllers[0].session, session, "its ZooKeeper session lives on until it expires")
-        try take({ $0 == .restartController(0) }, "restart zkfc1")
-        XCTAssertTrue(state.controllers[0].up)
+        let session = try XCTUnwrap(walk.state.controllers[0].session)
+        try walk.take({ $0 == .crashController(0) }, "kill -9 zkfc1")
+        XCTAssertFalse(walk.state.controllers[0].up)
+        XCTAssertEqual(walk.state.controllers[0].controller, ZKFailoverController(configuration: automatic.controllerConfiguration(0)))
+        XCTAssertEqual(walk.state.controllers[0].session, session, "its ZooKeeper session lives on until it expires")
+        try walk.take({ $0 == .restartController(0) }, "restart zkfc1")
+        XCTAssertTrue(walk.state.controllers[0].up)
     }
 
     /// A restart of the active NameNode that its health monitor never saw as down: the
     /// service-state check (two mismatched reports) makes the ZKFC quit, so the lock moves.
     func testAServiceStateMismatchMakesTheZKFCQuit() throws {
-        let spec = HASpec(configuration: HAConfigurations.automatic, name: "automatic")
-        var state = HAProtocol(configuration: HAConfigurations.automatic).initialState
-        func take(_ predicate: (HAAction) -> Bool, _ what: String) throws {
-            var actions: [HAAction] = []
-            spec.actions(state, into: &actions)
-            let action = try XCTUnwrap(actions.first(where: predicate), "no step \(what) in \(actions)")
-            state = try XCTUnwrap(spec.nextState(state, action))
-        }
-        try take({ if case .reportHealth(0, .serviceHealthy) = $0 { true } else { false } }, "zkfc1 healthy")
-        while state.nameNodes[0].node.state != .active {
-            try take({ if case .deliver = $0 { true } else { false } }, "deliver")
-        }
-        XCTAssertTrue(state.controllers[0].controller.isActive)
-        try take({ $0 == .crashNameNode(0) }, "kill -9 nn1")
-        try take({ $0 == .restartNameNode(0) }, "restart nn1")
-        XCTAssertEqual(state.controllers[0].controller.health, .serviceHealthy, "the monitor never saw it down")
-        try take({ $0 == .reportServiceStatus(0, .standby) }, "first mismatch")
-        XCTAssertTrue(state.controllers[0].controller.isActive, "one mismatch is tolerated")
-        try take({ $0 == .reportServiceStatus(0, .standby) }, "second mismatch")
-        XCTAssertFalse(state.controllers[0].controller.isActive)
-        XCTAssertTrue(state.controllers[0].controller.quitElectionOnBadState)
-        XCTAssertNil(state.coordination?.znodes.first { $0.path == HAProperties.lockPath }, "the lock is released")
+        var walk = try Walk(HAConfigurations.automatic)
+        XCTAssertTrue(walk.state.controllers[0].controller.isActive)
+        try walk.take({ $0 == .crashNameNode(0) }, "kill -9 nn1")
+        try walk.take({ $0 == .restartNameNode(0) }, "restart nn1")
+        XCTAssertEqual(walk.state.controllers[0].controller.health, .serviceHealthy, "the monitor never saw it down")
+        try walk.take({ $0 == .reportServiceStatus(0, .standby) }, "first mismatch")
+        XCTAssertTrue(walk.state.controllers[0].controller.isActive, "one mismatch is tolerated")
+        try walk.take({ $0 == .reportServiceStatus(0, .standby) }, "second mismatch")
+        XCTAssertFalse(walk.state.controllers[0].controller.isActive)
+        XCTAssertTrue(walk.state.controllers[0].controller.quitElectionOnBadState)
+        XCTAssertNil(walk.state.coordination?.znodes.first { $0.path == HAProperties.lockPath }, "the lock is released")
     }
 }
