@@ -34,7 +34,7 @@ public struct CounterexampleFile: Codable, Sendable, Equatable {
 
     static func make<M: CheckableModel>(model: M, property: String, kind: String, trace: Trace) -> CounterexampleFile {
         let states = (try? Replayer(model: model).states(trace.indices).states) ?? []
-        let fingerprint = states.last.map { FingerprintHasher.fingerprint(model.hasSymmetry ? model.canonicalize($0) : $0) } ?? 0
+        let fingerprint = states.last.map { model.canonicalFingerprint($0) } ?? 0
         return CounterexampleFile(format: formatName, model: model.name, parameters: model.parameters,
                                   property: property, kind: kind, indices: trace.indices,
                                   lastStateFingerprint: hex(fingerprint), steps: trace.steps)
@@ -85,7 +85,7 @@ extension CounterexampleFile {
         let trace = try replayer.traceThrowing(indices)
         let (states, actions) = try replayer.states(indices)
         let last = states[states.count - 1]
-        let fingerprint = FingerprintHasher.fingerprint(model.hasSymmetry ? model.canonicalize(last) : last)
+        let fingerprint = model.canonicalFingerprint(last)
         let sameLastState = CounterexampleFile.hex(fingerprint) == lastStateFingerprint
         let (reproduced, explanation) = try recheck(model: model, states: states, actions: actions)
         return ReplayResult(trace: trace, sameLastState: sameLastState, reproduced: reproduced, explanation: explanation)
@@ -142,6 +142,7 @@ struct StuckCheck<Base: CheckableModel>: CheckableModel {
     func withinBoundary(_ state: Base.State) -> Bool { base.withinBoundary(state) }
     var hasSymmetry: Bool { base.hasSymmetry }
     func canonicalize(_ state: Base.State) -> Base.State { base.canonicalize(state) }
+    func canonicalFingerprint(_ state: Base.State) -> UInt64 { base.canonicalFingerprint(state) }
     var properties: [Property<StuckCheck>] {
         let goal = property.stateCondition!
         return [.sometimes(property.name) { model, state in goal(model.base, state) }]

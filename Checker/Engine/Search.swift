@@ -88,8 +88,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 
     @inline(__always)
     private func fingerprint(_ state: M.State) -> UInt64 {
-        let representative = hasSymmetry ? model.canonicalize(state) : state
-        return FingerprintSet.normalized(FingerprintHasher.fingerprint(representative))
+        FingerprintSet.normalized(hasSymmetry ? model.canonicalFingerprint(state) : FingerprintHasher.fingerprint(state))
     }
 
     // MARK: - The level loop

@@ -42,6 +42,10 @@ public protocol CheckableModel: Sendable {
     /// of interchangeable components must map to states with the same fingerprint.
     func canonicalize(_ state: State) -> State
 
+    /// The fingerprint of `canonicalize(state)`. The checker asks for one per successor; a model
+    /// may compute it without building the representative, as long as the two always agree.
+    func canonicalFingerprint(_ state: State) -> UInt64
+
     /// The named fields of `state`, for printing counterexamples as per-step differences.
     func fields(of state: State) -> [StateField]
 
@@ -62,6 +66,9 @@ extension CheckableModel {
     @inlinable public func withinBoundary(_ state: State) -> Bool { true }
     public var hasSymmetry: Bool { false }
     @inlinable public func canonicalize(_ state: State) -> State { state }
+    @inlinable public func canonicalFingerprint(_ state: State) -> UInt64 {
+        FingerprintHasher.fingerprint(hasSymmetry ? canonicalize(state) : state)
+    }
     public func fields(of state: State) -> [StateField] { StateField.reflecting(state) }
     public var actionKindNames: [String] { [] }
     @inlinable public func actionKind(_ action: Action) -> Int { 0 }

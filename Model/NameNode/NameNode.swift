@@ -283,6 +283,20 @@ public struct NameNode: Hashable, Sendable, Codable {
     var requestInfo: RequestInfo { RequestInfo(epoch: writer?.epoch ?? 0, committedTxID: writer?.committed) }
 }
 
+extension NameNode {
+    /// Whether this NameNode still waits for `journalNode`'s answer to manifest read `call`: a
+    /// standby's tail round, or a new writer's catch-up, that has not heard from it yet. Once a
+    /// round is decided it is over, and call numbers only grow, so a read not awaited now never
+    /// is again.
+    public func awaitsRead(call: UInt64, from journalNode: JournalNodeID) -> Bool {
+        if let round = tail, round.call == call {
+            return round.manifests[journalNode] == nil && !round.failures[journalNode]
+        }
+        if let writer, case .catchingUp(call) = writer.phase { return writer.replies[journalNode] == nil }
+        return false
+    }
+}
+
 /// A round of manifest reads from every JournalNode, decided on a quorum.
 public struct ReadRound: Hashable, Sendable, Codable {
     public var call: UInt64

@@ -62,7 +62,13 @@ public struct HAProtocol: Sendable {
         }
         for (id, slot) in state.journalNodes.enumerated() {
             if slot.up && crashesLeft { actions.append(.crashJournalNode(id)) }
-            if !slot.up { actions.append(.restartJournalNode(id)) }
+            // A stopped JournalNode restarts only while a message for it is in flight. Until one
+            // reaches it nothing tells it from a started one (no other step and no property reads
+            // `up`, and a restart crashed again before any message leaves it as it was), so a
+            // restart at any earlier time is the same behaviour with the restart moved later.
+            if !slot.up && state.network.contains(where: { $0.to == .journalNode(id) }) {
+                actions.append(.restartJournalNode(id))
+            }
         }
         for (id, slot) in state.nameNodes.enumerated() {
             if slot.status != .down && crashesLeft { actions.append(.crashNameNode(id)) }
@@ -243,7 +249,10 @@ public struct HAProtocol: Sendable {
             guard automaticStep(action, in: &next) else { return nil }
         }
         drainControllerInbox(&next)
-        updateChosen(&next)
+        // Only a JournalNode's disk can put an edit on a majority.
+        if zip(state.journalNodes, next.journalNodes).contains(where: { $0.node.durable != $1.node.durable }) {
+            updateChosen(&next)
+        }
         normalizeCallIDs(&next)
         discardIgnoredResponses(&next)
         discardDeadRequests(&next)
@@ -254,6 +263,8 @@ public struct HAProtocol: Sendable {
     /// Drops responses their NameNode would ignore (an answer to a phase it has left): delivering
     /// one changes nothing, and a phase never comes back, so the states only differ in the network.
     private func discardIgnoredResponses(_ state: inout HASystem) {
+        // Responses wait in the network only for a paused NameNode; without one, nothing to copy.
+        guard state.network.contains(where: { $0.response != nil }) else { return }
         state.network.removeAll { envelope in
             guard let response = envelope.response else { return false }
             guard !envelope.orphaned, case .nameNode(let id) = envelope.to, case .journalNode(let journalNode) = envelope.from
@@ -365,7 +376,14 @@ public struct HAProtocol: Sendable {
                 if request.epoch != nil || request == .getJournalState { state.network[index].orphaned = true }
             }
         }
-        if let epoch = node.establishedEpoch, !state.ghost.epochOwners.contains([Int(epoch), id]) {
+        // A manifest read whose round is decided (or abandoned) is awaited by nobody either: its
+        // answer would be ignored, so it is orphaned, and dead (a read changes nothing).
+        for index in state.network.indices where state.network[index].from == .nameNode(id) && !state.network[index].orphaned {
+            guard case .getEditLogManifest(_, _, let call) = state.network[index].request,
+                  case .journalNode(let journalNode) = state.network[index].to else { continue }
+            if !node.awaitsRead(call: call, from: journalNode) { state.network[index].orphaned = true }
+        }
+        if let epoch = node.establishedEpoch, !state.ghost.epochOwners.contains(where: { $0[0] == Int(epoch) && $0[1] == id }) {
             state.ghost.epochOwners.append([Int(epoch), id])
             state.ghost.epochOwners.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }
         }
@@ -496,7 +514,7 @@ public struct HAProtocol: Sendable {
     private func normalizeCallIDs(_ state: inout HASystem) {
         for id in state.nameNodes.indices {
             let current = state.nameNodes[id].node.readCalls
-            guard current != 1 else { continue }
+            guard current > 1 else { continue }  // 0: no read yet; 1: already normalized
             state.nameNodes[id].node.renumberReadCalls()
             for index in state.network.indices {
                 let envelope = state.network[index]

@@ -14,32 +14,48 @@ extension FingerprintHasher {
 }
 
 extension HASystem {
-    public func fingerprint(into hasher: inout FingerprintHasher) {
+    public func fingerprint(into hasher: inout FingerprintHasher) { feed(&hasher, renaming: .identity) }
+
+    /// Feeds the state as it would be with its nodes renamed: what `fingerprint(into:)` feeds for
+    /// the renamed copy (`renamingJournalNodes`, `swappingNameNodes`), without building the copy.
+    /// Renamed, the network is fed in its renamed link order (each link keeping its own order).
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
         hasher.combine(int: journalNodes.count)
-        for slot in journalNodes {
+        for new in journalNodes.indices {
+            let slot = journalNodes[renaming.oldJournalNode(new)]
             hasher.combine(flag: slot.up)
             slot.node.feed(&hasher)
         }
         hasher.combine(int: nameNodes.count)
-        for slot in nameNodes {
+        for new in nameNodes.indices {
+            let slot = nameNodes[renaming.nameNode(new)]
             hasher.combine(int: slot.status == .running ? 0 : slot.status == .paused ? 1 : 2)
-            slot.node.feed(&hasher)
+            slot.node.feed(&hasher, renaming: renaming)
         }
         hasher.combine(int: clients.count)
         for client in clients {
-            hasher.combine(int: client.target)
+            hasher.combine(int: renaming.nameNode(client.target))
             hasher.combine(int: client.pending.map { $0 == .write ? 1 : 2 } ?? 0)
             hasher.combine(int: client.failovers)
         }
         hasher.combine(int: network.count)
-        for envelope in network { envelope.feed(&hasher) }
-        if let failover { hasher.combine(1 as UInt64); failover.feed(&hasher) } else { hasher.combine(0 as UInt64) }
+        if renaming.isIdentity {
+            for envelope in network { envelope.feed(&hasher) }
+        } else {
+            feedNetwork(&hasher, renaming: renaming)
+        }
+        if let failover {
+            hasher.combine(1 as UInt64)
+            failover.feed(&hasher, renaming: renaming)
+        } else {
+            hasher.combine(0 as UInt64)
+        }
         // Losses share the crash count's word (crashes stay far below 2^16), so that states
         // without loss keep the fingerprints, and the exploration order, they always had.
         hasher.combine(int: crashes | losses << 16)
         hasher.combine(int: pauses)
         hasher.combine(int: editsIssued)
-        ghost.feed(&hasher)
+        ghost.feed(&hasher, renaming: renaming)
         // Automatic failover only: without it, states keep the fingerprints they always had.
         if let coordination { feedAutomaticFailover(coordination, &hasher) }
     }
@@ -93,22 +109,33 @@ extension HASystem {
 }
 
 extension HASystem.Ghost {
-    func feed(_ hasher: inout FingerprintHasher) {
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
         hasher.combine(int: acknowledged.count)
         for edit in acknowledged { hasher.combine(edit.txid); hasher.combine(edit.epoch) }
         hasher.combine(int: chosen.count)
         for edit in chosen { hasher.combine(edit.txid); hasher.combine(edit.epoch) }
         hasher.combine(int: epochOwners.count)
-        for owner in epochOwners { for value in owner { hasher.combine(int: value) } }
+        let owners = renaming.swapsNameNodes ? HASystem.Ghost.renamed(epochOwners, renaming) : epochOwners
+        for owner in owners { for value in owner { hasher.combine(int: value) } }
         hasher.combine(flag: uncommittedTailDiscarded)
+    }
+
+    /// (epoch, NameNode) pairs with the NameNodes renamed, in their sorted order again.
+    static func renamed(_ owners: [[Int]], _ renaming: NodeRenaming) -> [[Int]] {
+        owners.map { [$0[0], renaming.nameNode($0[1])] }.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
     }
 }
 
 extension HASystem.Envelope {
-    func feed(_ hasher: inout FingerprintHasher) {
-        from.feed(&hasher)
-        to.feed(&hasher)
-        request.feed(&hasher)
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming = .identity) {
+        from.feed(&hasher, renaming: renaming)
+        to.feed(&hasher, renaming: renaming)
+        if case .acceptRecovery(let info, let segment, let writerEpoch, let source) = request {
+            JournalRequest.acceptRecovery(info, segment: segment, writerEpoch: writerEpoch,
+                                          source: renaming.journalNode(source)).feed(&hasher)
+        } else {
+            request.feed(&hasher)
+        }
         if let response { hasher.combine(1 as UInt64); response.feed(&hasher) } else { hasher.combine(0 as UInt64) }
         hasher.combine(flag: orphaned)
         hasher.combine(flag: senderDied)
@@ -116,10 +143,10 @@ extension HASystem.Envelope {
 }
 
 extension HASystem.Endpoint {
-    func feed(_ hasher: inout FingerprintHasher) {
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
         switch self {
-        case .journalNode(let id): hasher.combine(int: id)
-        case .nameNode(let id): hasher.combine(int: 1000 + id)
+        case .journalNode(let id): hasher.combine(int: renaming.journalNode(id))
+        case .nameNode(let id): hasher.combine(int: 1000 + renaming.nameNode(id))
         }
     }
 }
@@ -192,7 +219,8 @@ extension JournalNode {
 }
 
 extension NameNode {
-    func feed(_ hasher: inout FingerprintHasher) {
+    /// Everything kept per JournalNode is fed in the renamed JournalNodes' order.
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming = .identity) {
         switch state {
         case .initializing: hasher.combine(0 as UInt64)
         case .active: hasher.combine(1 as UInt64)
@@ -201,13 +229,14 @@ extension NameNode {
         }
         hasher.combine(int: applied.count)
         for epoch in applied { hasher.combine(epoch) }
-        if let writer { hasher.combine(1 as UInt64); writer.feed(&hasher) } else { hasher.combine(0 as UInt64) }
+        if let writer { hasher.combine(1 as UInt64); writer.feed(&hasher, renaming: renaming) } else { hasher.combine(0 as UInt64) }
         if let tail {
             hasher.combine(1 as UInt64)
             hasher.combine(tail.call)
-            for (manifest, failed) in zip(tail.manifests, tail.failures) {
-                hasher.combine(flag: failed)
-                if let manifest {
+            for new in tail.manifests.indices {
+                let old = renaming.oldJournalNode(new)
+                hasher.combine(flag: tail.failures[old])
+                if let manifest = tail.manifests[old] {
                     hasher.combine(int: manifest.count + 1)
                     for segment in manifest { segment.feed(&hasher) }
                 } else {
@@ -223,18 +252,18 @@ extension NameNode {
 }
 
 extension Writer {
-    func feed(_ hasher: inout FingerprintHasher) {
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
         phase.feed(&hasher)
         hasher.combine(epoch)
         hasher.combine(flag: epochEstablished)
-        for reply in replies {
-            if let reply { reply.feed(&hasher) } else { hasher.combine(0 as UInt64) }
+        for new in replies.indices {
+            if let reply = replies[renaming.oldJournalNode(new)] { reply.feed(&hasher) } else { hasher.combine(0 as UInt64) }
         }
         hasher.combine(segmentStart)
         hasher.combine(sentThrough)
         hasher.combine(optional: committed)
         var skipped: UInt64 = 0
-        for (index, flag) in outOfSync.enumerated() where flag { skipped |= 1 << UInt64(index) }
+        for new in outOfSync.indices where outOfSync[renaming.oldJournalNode(new)] { skipped |= 1 << UInt64(new) }
         hasher.combine(skipped)
         if let batch = inFlight {
             hasher.combine(batch.first)
@@ -348,9 +377,9 @@ extension JournalResponse {
 }
 
 extension ManualFailover {
-    func feed(_ hasher: inout FingerprintHasher) {
-        hasher.combine(int: from)
-        hasher.combine(int: to)
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
+        hasher.combine(int: renaming.nameNode(from))
+        hasher.combine(int: renaming.nameNode(to))
         hasher.combine(flag: forceFence)
         hasher.combine(flag: forceActive)
         hasher.combine(flag: isFailback)
@@ -364,6 +393,6 @@ extension ManualFailover {
         }
         hasher.combine(flag: fenced)
         hasher.combine(int: failback.count)
-        for inner in failback { inner.feed(&hasher) }
+        for inner in failback { inner.feed(&hasher, renaming: renaming) }
     }
 }

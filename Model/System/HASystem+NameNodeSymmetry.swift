@@ -18,34 +18,65 @@ extension HASystem {
     /// JournalNode representative is built.
     public func canonicalizingNodes() -> HASystem {
         guard nameNodesInterchangeable else { return canonicalizingJournalNodes() }
-        let first = nameNodeKey(0), second = nameNodeKey(1)
-        if first.lexicographicallyPrecedes(second) { return canonicalizingJournalNodes() }
-        if second.lexicographicallyPrecedes(first) { return swappingNameNodes().canonicalizingJournalNodes() }
-        let representative = canonicalizingJournalNodes()
-        let swapped = swappingNameNodes().canonicalizingJournalNodes()
-        return FingerprintHasher.fingerprint(swapped) < FingerprintHasher.fingerprint(representative) ? swapped : representative
+        switch nameNodeKeyOrder() {
+        case ..<0: return canonicalizingJournalNodes()
+        case 1...: return swappingNameNodes().canonicalizingJournalNodes()
+        default:
+            let representative = canonicalizingJournalNodes()
+            let swapped = swappingNameNodes().canonicalizingJournalNodes()
+            return FingerprintHasher.fingerprint(swapped) < FingerprintHasher.fingerprint(representative) ? swapped : representative
+        }
     }
 
-    /// What a NameNode is, blind to JournalNode names: its process and HA state, its writer's
-    /// epoch, the edits it applied, whether it is tailing or has terminated, and how many
-    /// clients talk to it.
-    func nameNodeKey(_ id: NameNodeID) -> [UInt64] {
-        let slot = nameNodes[id]
-        let node = slot.node
-        var key: [UInt64] = [slot.status == .running ? 0 : slot.status == .paused ? 1 : 2]
-        switch node.state {
-        case .initializing: key.append(0)
-        case .active: key.append(1)
-        case .standby: key.append(2)
-        case .stopping: key.append(3)
+    /// The fingerprint of `canonicalizingNodes()`, computed without building it: the checker
+    /// fingerprints every successor's representative, and building a renamed copy of the whole
+    /// state for it took a quarter of the checker's time. A test checks that the two agree.
+    public var canonicalFingerprint: UInt64 {
+        guard nameNodesInterchangeable else { return canonicalFingerprint(swappingNameNodes: false) }
+        switch nameNodeKeyOrder() {
+        case ..<0: return canonicalFingerprint(swappingNameNodes: false)
+        case 1...: return canonicalFingerprint(swappingNameNodes: true)
+        default: return min(canonicalFingerprint(swappingNameNodes: false), canonicalFingerprint(swappingNameNodes: true))
         }
-        key.append(node.writer.map { 1 + $0.epoch } ?? 0)
-        key.append(UInt64(node.applied.count))
-        for epoch in node.applied { key.append(epoch) }
-        key.append(node.tail == nil ? 0 : 1)
-        key.append(node.terminated ? 1 : 0)
-        key.append(UInt64(clients.filter { $0.target == id }.count))
-        return key
+    }
+
+    private func canonicalFingerprint(swappingNameNodes swaps: Bool) -> UInt64 {
+        let order = canonicalJournalOrder(swappingNameNodes: swaps)
+        var hasher = FingerprintHasher()
+        feed(&hasher, renaming: NodeRenaming(order: order, swapsNameNodes: swaps))
+        return hasher.finalize()
+    }
+
+    /// How nn1 and nn2 compare (-1, 0 or 1) by what a NameNode is, blind to JournalNode names:
+    /// its process and HA state, its writer's epoch, the edits it applied (their count, then
+    /// their epochs), whether it is tailing or has terminated, and how many clients talk to it.
+    /// Compared field by field, without building a key: the checker asks for every successor.
+    func nameNodeKeyOrder() -> Int {
+        func head(_ id: NameNodeID) -> (UInt64, UInt64, UInt64, UInt64) {
+            let slot = nameNodes[id]
+            let status: UInt64 = slot.status == .running ? 0 : slot.status == .paused ? 1 : 2
+            let state: UInt64
+            switch slot.node.state {
+            case .initializing: state = 0
+            case .active: state = 1
+            case .standby: state = 2
+            case .stopping: state = 3
+            }
+            return (status, state, slot.node.writer.map { 1 + $0.epoch } ?? 0, UInt64(slot.node.applied.count))
+        }
+        func tail(_ id: NameNodeID) -> (UInt64, UInt64, Int) {
+            let node = nameNodes[id].node
+            return (node.tail == nil ? 0 : 1, node.terminated ? 1 : 0, clients.reduce(0) { $0 + ($1.target == id ? 1 : 0) })
+        }
+        let first = head(0), second = head(1)
+        if first != second { return first < second ? -1 : 1 }
+        // Equal heads: the same number of applied edits, compared in order.
+        for (mine, theirs) in zip(nameNodes[0].node.applied, nameNodes[1].node.applied) where mine != theirs {
+            return mine < theirs ? -1 : 1
+        }
+        let firstTail = tail(0), secondTail = tail(1)
+        if firstTail != secondTail { return firstTail < secondTail ? -1 : 1 }
+        return 0
     }
 
     /// The same state with nn1 and nn2 renamed to each other: the NameNodes themselves, the

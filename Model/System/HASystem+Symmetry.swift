@@ -12,8 +12,16 @@
 extension HASystem {
     /// The representative of this state's class under renaming of JournalNodes.
     public func canonicalizingJournalNodes() -> HASystem {
+        let order = canonicalJournalOrder()
+        return order == Array(journalNodes.indices) ? self : renamingJournalNodes(order)
+    }
+
+    /// The renaming that makes the representative: JournalNode `order[i]` becomes `i`. With
+    /// `swappingNameNodes`, the order is the one for this state with nn1 and nn2 swapped (as
+    /// `swappingNameNodes().canonicalJournalOrder()`, without building the swapped state).
+    func canonicalJournalOrder(swappingNameNodes swaps: Bool = false) -> [JournalNodeID] {
         var keys: [(key: UInt64, index: Int)] = []
-        for index in journalNodes.indices { keys.append((symmetryKey(of: index), index)) }
+        for index in journalNodes.indices { keys.append((symmetryKey(of: index, swappingNameNodes: swaps), index)) }
         keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
         let order = keys.map(\.index)
         // JournalNodes in equal states tie: any order among them names the same class, so take
@@ -33,40 +41,41 @@ extension HASystem {
             }
             start = end
         }
-        if candidates.count == 1 {
-            return order == Array(journalNodes.indices) ? self : renamingJournalNodes(order)
-        }
+        if candidates.count == 1 { return order }
         // Tied JournalNodes are in equal states, so the candidates differ only where JournalNodes
         // are referred to by index (messages and the NameNodes' per-JournalNode records): comparing
         // the fingerprints of those parts orders the candidates as whole states would be ordered.
         var best: (fingerprint: UInt64, order: [JournalNodeID])?
         for candidate in candidates {
-            let fingerprint = referencesFingerprint(renaming: candidate)
+            let fingerprint = referencesFingerprint(renaming: NodeRenaming(order: candidate, swapsNameNodes: swaps))
             if best == nil || fingerprint < best!.fingerprint { best = (fingerprint, candidate) }
         }
-        return best!.order == Array(journalNodes.indices) ? self : renamingJournalNodes(best!.order)
+        return best!.order
     }
 
     /// A JournalNode's place in the canonical order: its own state and everything that refers to
     /// it (its messages, link by link in order; the NameNodes' records of it), with JournalNode
     /// ids replaced by "this one" or "another", so that renaming does not change the key.
-    /// JournalNodes tie only when they and their surroundings look alike.
-    func symmetryKey(of id: JournalNodeID) -> UInt64 {
+    /// JournalNodes tie only when they and their surroundings look alike. With
+    /// `swappingNameNodes`, the key in the state with nn1 and nn2 swapped.
+    func symmetryKey(of id: JournalNodeID, swappingNameNodes swaps: Bool = false) -> UInt64 {
         var hasher = FingerprintHasher()
         hasher.combine(flag: journalNodes[id].up)
         journalNodes[id].node.feed(&hasher)
-        let anonymous = journalNodes.indices.map { $0 == id ? 0 : 1 }
+        let anonymous = NodeRenaming.anonymous(keeping: id, swapsNameNodes: swaps)
         // Only each link's order matters (the network is kept sorted by link).
-        for nameNode in nameNodes.indices {
-            for (from, to) in [(Endpoint.nameNode(nameNode), Endpoint.journalNode(id)),
-                               (Endpoint.journalNode(id), Endpoint.nameNode(nameNode))] {
+        for new in nameNodes.indices {
+            let nameNode = Endpoint.nameNode(anonymous.nameNode(new)), journalNode = Endpoint.journalNode(id)
+            for inbound in [true, false] {
                 hasher.combine(int: -1)
-                for envelope in network where envelope.from == from && envelope.to == to {
-                    envelope.renamingJournalNodes(anonymous).feed(&hasher)
+                let from = inbound ? nameNode : journalNode, to = inbound ? journalNode : nameNode
+                for index in network.indices where network[index].from == from && network[index].to == to {
+                    network[index].feed(&hasher, renaming: anonymous)
                 }
             }
         }
-        for slot in nameNodes {
+        for new in nameNodes.indices {
+            let slot = nameNodes[anonymous.nameNode(new)]
             if let writer = slot.node.writer {
                 hasher.combine(1 as UInt64)
                 if let reply = writer.replies[id] { reply.feed(&hasher) } else { hasher.combine(0 as UInt64) }
@@ -90,21 +99,32 @@ extension HASystem {
         return hasher.finalize()
     }
 
-    /// The fingerprint of the NameNodes and the network once JournalNode `order[i]` is renamed to
-    /// `i`: the parts of the state a renaming among equal JournalNodes can change.
-    func referencesFingerprint(renaming order: [JournalNodeID]) -> UInt64 {
-        var newName = [JournalNodeID](repeating: 0, count: order.count)
-        for (new, old) in order.enumerated() { newName[old] = new }
+    /// The fingerprint of the NameNodes and the network once renamed: the parts of the state a
+    /// renaming among equal JournalNodes can change.
+    func referencesFingerprint(renaming: NodeRenaming) -> UInt64 {
         var hasher = FingerprintHasher()
-        for slot in nameNodes {
-            var node = slot.node
-            node.renameJournalNodes(order)
-            node.feed(&hasher)
-        }
-        var renamed = self.network.map { $0.renamingJournalNodes(newName) }
-        HASystem.sortByLink(&renamed)
-        for envelope in renamed { envelope.feed(&hasher) }
+        for new in nameNodes.indices { nameNodes[renaming.nameNode(new)].node.feed(&hasher, renaming: renaming) }
+        feedNetwork(&hasher, renaming: renaming)
         return hasher.finalize()
+    }
+
+    /// Feeds the network as renamed and put back in link order: a stable sort by renamed link,
+    /// which keeps each link's own order (renaming maps links to links one to one).
+    func feedNetwork(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
+        let count = network.count
+        guard count > 0 else { return }
+        withUnsafeTemporaryAllocation(of: (key: Int, index: Int).self, capacity: count) { order in
+            for index in 0..<count {
+                let key = HASystem.linkKey(network[index], renaming: renaming)
+                var target = index
+                while target > 0 && order[target - 1].key > key {
+                    order[target] = order[target - 1]
+                    target -= 1
+                }
+                order[target] = (key, index)
+            }
+            for position in 0..<count { network[order[position].index].feed(&hasher, renaming: renaming) }
+        }
     }
 
     /// Every ordering of `items` (a tie group: at most a handful of JournalNodes).
@@ -155,15 +175,68 @@ extension HASystem {
         }
     }
 
-    private static func linkKey(_ envelope: Envelope) -> Int {
+    private static func linkKey(_ envelope: Envelope, renaming: NodeRenaming = .identity) -> Int {
         func code(_ endpoint: Endpoint) -> Int {
             switch endpoint {
-            case .journalNode(let id): return id
-            case .nameNode(let id): return 100 + id
+            case .journalNode(let id): return renaming.journalNode(id)
+            case .nameNode(let id): return 100 + renaming.nameNode(id)
             }
         }
         return code(envelope.from) * 1000 + code(envelope.to)
     }
+}
+
+/// A renaming of one state's nodes: JournalNode `i` becomes `journalNode(i)`, and nn1 and nn2
+/// are swapped or not. Packed four bits per JournalNode (there are at most 7), so that the
+/// checker can fingerprint a renamed state on its hot path without allocating anything.
+struct NodeRenaming {
+    /// Nibble `i`: the new name of JournalNode `i`.
+    private var newNames: UInt64
+    /// Nibble `i`: the JournalNode renamed to `i`.
+    private var oldNames: UInt64
+    let swapsNameNodes: Bool
+
+    private static let unchanged: UInt64 = 0xFEDC_BA98_7654_3210
+
+    static let identity = NodeRenaming(newNames: unchanged, oldNames: unchanged, swapsNameNodes: false)
+
+    private init(newNames: UInt64, oldNames: UInt64, swapsNameNodes: Bool) {
+        self.newNames = newNames
+        self.oldNames = oldNames
+        self.swapsNameNodes = swapsNameNodes
+    }
+
+    /// JournalNode `order[i]` becomes `i`; the NameNodes are swapped when `swapsNameNodes`.
+    init(order: [JournalNodeID], swapsNameNodes: Bool) {
+        var newNames = NodeRenaming.unchanged, oldNames = NodeRenaming.unchanged
+        for (new, old) in order.enumerated() {
+            newNames = NodeRenaming.setting(nibble: old, to: new, in: newNames)
+            oldNames = NodeRenaming.setting(nibble: new, to: old, in: oldNames)
+        }
+        self.init(newNames: newNames, oldNames: oldNames, swapsNameNodes: swapsNameNodes)
+    }
+
+    /// JournalNode `id` becomes 0 and every other one 1 ("this one" and "another"): not a
+    /// renaming of the whole state, only of what refers to JournalNodes.
+    static func anonymous(keeping id: JournalNodeID, swapsNameNodes: Bool) -> NodeRenaming {
+        let others: UInt64 = 0x1111_1111_1111_1111
+        return NodeRenaming(newNames: setting(nibble: id, to: 0, in: others), oldNames: unchanged,
+                            swapsNameNodes: swapsNameNodes)
+    }
+
+    private static func setting(nibble: Int, to value: Int, in packed: UInt64) -> UInt64 {
+        let shift = UInt64(4 * nibble)
+        return packed & ~(0xF << shift) | UInt64(value) << shift
+    }
+
+    @inline(__always) func journalNode(_ id: JournalNodeID) -> JournalNodeID { Int(newNames >> UInt64(4 * id) & 0xF) }
+
+    @inline(__always) func oldJournalNode(_ id: JournalNodeID) -> JournalNodeID { Int(oldNames >> UInt64(4 * id) & 0xF) }
+
+    /// Two NameNodes only are ever swapped: the new name and the old are the same map.
+    @inline(__always) func nameNode(_ id: NameNodeID) -> NameNodeID { swapsNameNodes ? 1 - id : id }
+
+    var isIdentity: Bool { newNames == NodeRenaming.unchanged && !swapsNameNodes }
 }
 
 extension HASystem.Envelope {

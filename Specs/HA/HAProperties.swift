@@ -20,7 +20,9 @@ public enum HAProperties {
             """) { _, before, action, after in
             let step = HAProperties.journalRequest(of: action)
             return before.journalNodes.indices.allSatisfy { id in
-                after.journalNodes[id].node.forgottenAcceptedValue(of: before.journalNodes[id].node.acceptedValues,
+                // A JournalNode the step left alone keeps its votes (the common case, checked first).
+                before.journalNodes[id] == after.journalNodes[id]
+                || after.journalNodes[id].node.forgottenAcceptedValue(of: before.journalNodes[id].node.acceptedValues,
                                                                    across: step?.0 == id ? step?.1 : nil) == nil
             }
         },
@@ -29,7 +31,8 @@ public enum HAProperties {
             newEpoch on a quorum is how a new writer shuts every older one out.
             """) { model, before, action, after in
             guard let (id, request) = HAProperties.journalRequest(of: action), let epoch = request.epoch else { return true }
-            guard before.edits(onJournalNode: id) != after.edits(onJournalNode: id) else { return true }
+            guard before.journalNodes[id].node.durable.segments != after.journalNodes[id].node.durable.segments,
+                  before.edits(onJournalNode: id) != after.edits(onJournalNode: id) else { return true }
             return epoch >= before.journalNodes[id].node.promisedEpoch
         },
         .always("EpochsAreUnique", rationale: """
@@ -54,17 +57,13 @@ public enum HAProperties {
             An edit acknowledged to a client is in the namespace of every NameNode that becomes \
             active afterwards: failover never loses an acknowledged edit.
             """) { _, before, _, after in
-            HAProperties.newActives(before, after).allSatisfy { node in
-                HAProperties.holds(after.ghost.acknowledged, in: node.applied)
-            }
+            HAProperties.everyNewActive(before, after) { node in HAProperties.holds(after.ghost.acknowledged, in: node.applied) }
         },
         .transition("ActiveHasCaughtUp", rationale: """
             A NameNode becomes active only after applying every edit that is (or ever was) on a \
             majority of JournalNodes: catch-up during failover is complete.
             """) { _, before, _, after in
-            HAProperties.newActives(before, after).allSatisfy { node in
-                HAProperties.holds(after.ghost.chosen, in: node.applied)
-            }
+            HAProperties.everyNewActive(before, after) { node in HAProperties.holds(after.ghost.chosen, in: node.applied) }
         },
         .always("LogMatching", rationale: """
             If two JournalNodes hold the same txid written in the same epoch, they agree on every \
@@ -215,11 +214,13 @@ public enum HAProperties {
         }
     }
 
-    /// NameNodes that became active in the step.
-    static func newActives(_ before: HASystem, _ after: HASystem) -> [NameNode] {
-        zip(before.nameNodes, after.nameNodes).compactMap { old, new in
-            old.node.state != .active && new.node.state == .active ? new.node : nil
+    /// Whether every NameNode that became active in the step satisfies `condition`.
+    static func everyNewActive(_ before: HASystem, _ after: HASystem, satisfies condition: (NameNode) -> Bool) -> Bool {
+        for id in after.nameNodes.indices where after.nameNodes[id].node.state == .active
+            && before.nameNodes[id].node.state != .active && !condition(after.nameNodes[id].node) {
+            return false
         }
+        return true
     }
 
     static func holds(_ edits: [HASystem.Edit], in applied: [Epoch]) -> Bool {

@@ -35,6 +35,10 @@ public struct HASpec: CheckableModel {
 
     public func canonicalize(_ state: HASystem) -> HASystem { state.canonicalizingNodes() }
 
+    public func canonicalFingerprint(_ state: HASystem) -> UInt64 {
+        configuration.symmetry ? state.canonicalFingerprint : FingerprintHasher.fingerprint(state)
+    }
+
     public var properties: [Property<HASpec>] { HAProperties.all }
 
     public var actionKindNames: [String] { HAAction.kindNames }

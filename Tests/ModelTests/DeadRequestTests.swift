@@ -74,6 +74,28 @@ final class DeadRequestTests: XCTestCase {
         XCTAssertEqual(dead, 10)
     }
 
+    /// A standby's tail round is decided on a quorum of manifests: the read still on its way to
+    /// the third JournalNode is awaited by nobody, so the system orphans it, and (a read changes
+    /// nothing) drops it at once.
+    func testAReadOfADecidedRoundLeavesTheNetwork() throws {
+        let model = HAProtocol(configuration: HAConfiguration())
+        var state = model.initialState
+        for id in state.journalNodes.indices {
+            var durable = JournalDurableState(formatted: true)
+            durable.promisedEpoch = 1
+            durable.writerEpoch = 1
+            durable.segments = [F.finalized(1, 1)]
+            state.journalNodes[id].node = JournalNode(id: id, durable: durable)
+        }
+        var next = try XCTUnwrap(model.nextState(state, .tailEdits(0)))
+        XCTAssertEqual(next.network.map(\.to), [.journalNode(0), .journalNode(1), .journalNode(2)])
+        next = try XCTUnwrap(model.nextState(next, .deliver(0, next.network[0])))
+        XCTAssertEqual(next.network.map(\.to), [.journalNode(1), .journalNode(2)], "the round waits for a quorum")
+        next = try XCTUnwrap(model.nextState(next, .deliver(0, next.network[0])))
+        XCTAssertEqual(next.nameNodes[0].node.applied, [1], "the round is decided")
+        XCTAssertEqual(next.network, [], "and its last read, awaited by nobody, is gone")
+    }
+
     func testOnlyOrphanedRequestsBelowThePromiseAreDead() {
         let promises: [Epoch] = [2]
         let current = JournalRequest.journal(F.info(2), segmentStart: 1, firstTxID: 3, count: 1)

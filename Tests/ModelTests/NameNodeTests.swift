@@ -528,8 +528,10 @@ final class NameNodeTests: XCTestCase {
                        (0..<3).map { .send(to: $0, .getEditLogManifest(sinceTxID: 1, inProgressOK: false, call: 1)) })
         XCTAssertEqual(cluster.step(.tailEdits), [], "one round at a time")
         XCTAssertEqual(cluster.exchange(0), [])
+        XCTAssertEqual((0..<3).map { cluster.nameNodes[0].awaitsRead(call: 1, from: $0) }, [false, true, true])
         XCTAssertEqual(cluster.exchange(1), [.applyEdits(first: 1, last: 2, writerEpoch: 1, source: 0),
                                              .applyEdits(first: 3, last: 4, writerEpoch: 1, source: 1)])
+        XCTAssertFalse(cluster.nameNodes[0].awaitsRead(call: 1, from: 2), "a decided round awaits nobody")
         XCTAssertEqual(cluster.exchange(2), [])
         XCTAssertEqual(cluster.nameNodes[0].applied, [1, 1, 1, 1])
 
