@@ -27,7 +27,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
     let table: FingerprintSet
     let records = RecordStore()
     private var outputs: [ChunkOutput<M.State>] = []
-    private var fresh: [GroupOutput<M.State>] = []
+    private var fresh: [GroupOutput] = []
 
     private var generated = 0
     private var depth = 0
@@ -339,11 +339,13 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
     private func insert(group: Int, chunkCount: Int, inserting: Bool) {
         let output = fresh[group]
         for chunk in 0..<chunkCount {
-            for candidate in outputs[chunk].buckets[group] {
+            let bucket = outputs[chunk].buckets[group]
+            for index in bucket.indices {
+                let fingerprint = bucket[index].fingerprint
                 if inserting {
-                    guard table.insert(candidate.fingerprint).inserted else { continue }
-                    output.candidates.append(candidate)
-                } else if !table.contains(candidate.fingerprint) {
+                    guard table.insert(fingerprint).inserted else { continue }
+                    output.accepted.append(BucketEntry(chunk: UInt32(chunk), index: UInt32(index)))
+                } else if !table.contains(fingerprint) {
                     output.beyondBound = true
                     return
                 }
@@ -354,9 +356,11 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
     /// Numbers the new states in group order, records their parents and queues them.
     private func assignIds(levelStart: Int, next: inout [M.State]) -> Bool {
         var cut = false
-        for output in fresh {
+        for (group, output) in fresh.enumerated() {
             cut = cut || output.beyondBound
-            for candidate in output.candidates {
+            for entry in output.accepted {
+                // The state stays in its chunk's bucket until the next expansion: one copy, into `next`.
+                let candidate = outputs[Int(entry.chunk)].buckets[group][Int(entry.index)]
                 let id = records.count
                 precondition(id < Int(UInt32.max), "more than 2^32 − 1 distinct states; bound the search")
                 records.append(parent: UInt32(levelStart + Int(candidate.parent)),
@@ -366,7 +370,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
                 distinctByKind[Int(candidate.actionAndKind >> 24)] += 1
                 next.append(candidate.state)
             }
-            output.candidates.removeAll(keepingCapacity: true)
+            output.accepted.removeAll(keepingCapacity: true)
             output.beyondBound = false
         }
         return cut
@@ -456,8 +460,15 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 }
 
 /// The new states one group found in a batch, in frontier order.
-final class GroupOutput<State>: @unchecked Sendable {
+final class GroupOutput: @unchecked Sendable {
     // @unchecked Sendable: a group is inserted by exactly one task; read after the join.
-    var candidates: [Candidate<State>] = []
+    /// The new states of the group, in insertion order, as places in the chunks' buckets.
+    var accepted: [BucketEntry] = []
     var beyondBound = false
+}
+
+/// Candidate `index` of chunk `chunk`'s bucket for the group.
+struct BucketEntry {
+    var chunk: UInt32
+    var index: UInt32
 }

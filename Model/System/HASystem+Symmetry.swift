@@ -20,10 +20,10 @@ extension HASystem {
     /// `swappingNameNodes`, the order is the one for this state with nn1 and nn2 swapped (as
     /// `swappingNameNodes().canonicalJournalOrder()`, without building the swapped state).
     func canonicalJournalOrder(swappingNameNodes swaps: Bool = false) -> [JournalNodeID] {
-        var keys: [(key: UInt64, index: Int)] = []
-        for index in journalNodes.indices { keys.append((symmetryKey(of: index, swappingNameNodes: swaps), index)) }
+        var keys = journalNodes.indices.map { (key: symmetryKey(of: $0, swappingNameNodes: swaps), index: $0) }
         keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
         let order = keys.map(\.index)
+        if !zip(keys, keys.dropFirst()).contains(where: { $0.key == $1.key }) { return order }
         // JournalNodes in equal states tie: any order among them names the same class, so take
         // the renaming whose whole state has the least fingerprint (at most 3! = 6 candidates
         // for the shipped configurations), making the representative unique per class.
