@@ -73,6 +73,12 @@ public struct JournalNode: Hashable, Sendable, Codable {
         }
     }
 
+    /// Whether this JournalNode acts on exactly the accepted values `other` acts on (a cheap
+    /// test before `forgottenAcceptedValue`: the records on disk and in memory are the same).
+    public func hasTheAcceptedValues(of other: JournalNode) -> Bool {
+        durable.paxos == other.durable.paxos && volatile.unpersistedPaxos == other.volatile.unpersistedPaxos
+    }
+
     /// Every accepted value this JournalNode acts on, by segment start.
     public var acceptedValues: [PaxosRecord] {
         guard !volatile.unpersistedPaxos.isEmpty else { return durable.paxos }

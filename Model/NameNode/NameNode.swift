@@ -309,8 +309,8 @@ public struct ReadRound: Hashable, Sendable, Codable {
         failures = Array(repeating: false, count: journalCount)
     }
 
-    var successCount: Int { manifests.filter { $0 != nil }.count }
-    var failureCount: Int { failures.filter { $0 }.count }
+    var successCount: Int { manifests.reduce(0) { $0 + ($1 != nil ? 1 : 0) } }
+    var failureCount: Int { failures.reduce(0) { $0 + ($1 ? 1 : 0) } }
     var received: [(JournalNodeID, [Segment])] {
         manifests.enumerated().compactMap { index, manifest in manifest.map { (index, $0) } }
     }

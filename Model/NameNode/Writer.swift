@@ -64,8 +64,8 @@ public struct Writer: Hashable, Sendable, Codable {
         for index in replies.indices { replies[index] = nil }
     }
 
-    var successCount: Int { replies.filter { $0 != nil && $0 != .failed }.count }
-    var failureCount: Int { replies.filter { $0 == .failed }.count }
+    var successCount: Int { replies.reduce(0) { $0 + ($1 != nil && $1 != .failed ? 1 : 0) } }
+    var failureCount: Int { replies.reduce(0) { $0 + ($1 == .failed ? 1 : 0) } }
 
     /// Client writes are taken while writing or rolling, not while becoming active or stepping down.
     var acceptsWrites: Bool {

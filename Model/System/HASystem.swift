@@ -192,9 +192,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
 
     /// The highest epoch any JournalNode promised or any NameNode holds.
     public var highestEpoch: Epoch {
-        let promised = journalNodes.map { $0.node.promisedEpoch }.max() ?? 0
-        let held = nameNodes.map { $0.node.writer?.epoch ?? 0 }.max() ?? 0
-        return max(promised, held)
+        let promised = journalNodes.reduce(0) { max($0, $1.node.promisedEpoch) }
+        return nameNodes.reduce(promised) { max($0, $1.node.writer?.epoch ?? 0) }
     }
 
     /// The edits a JournalNode holds on disk, by txid.

@@ -20,8 +20,8 @@ public enum HAProperties {
             """) { _, before, action, after in
             let step = HAProperties.journalRequest(of: action)
             return before.journalNodes.indices.allSatisfy { id in
-                // A JournalNode the step left alone keeps its votes (the common case, checked first).
-                before.journalNodes[id] == after.journalNodes[id]
+                // A JournalNode whose votes the step left alone keeps them (the common case, checked first).
+                after.journalNodes[id].node.hasTheAcceptedValues(of: before.journalNodes[id].node)
                 || after.journalNodes[id].node.forgottenAcceptedValue(of: before.journalNodes[id].node.acceptedValues,
                                                                    across: step?.0 == id ? step?.1 : nil) == nil
             }
@@ -69,17 +69,22 @@ public enum HAProperties {
             If two JournalNodes hold the same txid written in the same epoch, they agree on every \
             earlier txid both hold: logs never fork silently.
             """) { _, state in
-            let logs = state.journalNodes.indices.map { HAProperties.log(state.edits(onJournalNode: $0)) }
-            for left in logs.indices {
-                for right in logs.indices where right > left {
-                    var matchedUpTo = 0
-                    for index in 0..<min(logs[left].count, logs[right].count)
-                        where logs[left][index] != nil && logs[left][index] == logs[right][index] {
-                        matchedUpTo = index
+            // The epoch a JournalNode holds txid `t` in (as `edits(onJournalNode:)` lists it),
+            // read from its segments: this runs on every state, so it builds no arrays.
+            func epoch(_ id: JournalNodeID, _ txid: TxID) -> Epoch? {
+                state.journalNodes[id].node.durable.segments.last { $0.contains(txid) }?.writerEpoch
+            }
+            let journalNodes = state.journalNodes.indices
+            for left in journalNodes {
+                for right in journalNodes where right > left {
+                    let last = min(HAProperties.lastTxID(state, left), HAProperties.lastTxID(state, right))
+                    guard last > 0 else { continue }
+                    var matchedUpTo: TxID = 0
+                    for txid in 1...last where epoch(left, txid) != nil && epoch(left, txid) == epoch(right, txid) {
+                        matchedUpTo = txid
                     }
-                    for index in 0..<matchedUpTo where logs[left][index] != nil && logs[right][index] != nil
-                        && logs[left][index] != logs[right][index] {
-                        return false
+                    for txid in stride(from: 1, to: matchedUpTo, by: 1) {
+                        if let mine = epoch(left, txid), let theirs = epoch(right, txid), mine != theirs { return false }
                     }
                 }
             }
@@ -227,10 +232,8 @@ public enum HAProperties {
         edits.allSatisfy { Int($0.txid) <= applied.count && applied[Int($0.txid) - 1] == $0.epoch }
     }
 
-    /// `log[t - 1]`: the epoch of txid `t`, or nil where the JournalNode lacks it.
-    static func log(_ edits: [HASystem.Edit]) -> [Epoch?] {
-        var log: [Epoch?] = Array(repeating: nil, count: Int(edits.map(\.txid).max() ?? 0))
-        for edit in edits { log[Int(edit.txid) - 1] = edit.epoch }
-        return log
+    /// The highest txid a JournalNode holds (0: none).
+    static func lastTxID(_ state: HASystem, _ id: JournalNodeID) -> TxID {
+        state.journalNodes[id].node.durable.segments.reduce(0) { $1.isEmpty ? $0 : max($0, $1.end) }
     }
 }

@@ -38,6 +38,34 @@ final class HASpecTests: XCTestCase {
         XCTAssertEqual([result.distinctStates, result.depth], [HASpecTests.tinyDistinct, HASpecTests.tinyDepth])
     }
 
+    /// LogMatching reads the JournalNodes' segments directly: two logs that share (txid, epoch)
+    /// must agree below it, wherever both hold a txid; a difference above the last shared edit,
+    /// or where one log has a gap, is no fork.
+    func testLogMatchingFindsAForkBelowASharedEdit() throws {
+        let logMatching = try XCTUnwrap(HAProperties.safety.first { $0.name == "LogMatching" }?.stateCondition)
+        let model = HASpec(configuration: HAConfigurations.small, name: "small")
+        func state(_ logs: [[Segment]]) -> HASystem {
+            var state = model.initialStates()[0]
+            for (id, segments) in logs.enumerated() {
+                var durable = JournalDurableState(formatted: true)
+                durable.segments = segments
+                state.journalNodes[id].node = JournalNode(id: id, durable: durable)
+            }
+            return state
+        }
+        func segment(_ start: TxID, _ end: TxID, epoch: Epoch) -> Segment {
+            Segment(start: start, end: end, writerEpoch: epoch, finalized: true)
+        }
+        let shared = [segment(1, 1, epoch: 1), segment(2, 3, epoch: 2)]
+        XCTAssertTrue(logMatching(model, state([shared, shared, []])))
+        XCTAssertFalse(logMatching(model, state([shared, [segment(1, 1, epoch: 2), segment(2, 3, epoch: 2)], []])),
+                       "txid 3 of epoch 2 on both, txid 1 differs")
+        XCTAssertTrue(logMatching(model, state([shared, [segment(1, 1, epoch: 1), segment(2, 3, epoch: 3)], []])),
+                      "they part after txid 1: an uncommitted tail, not a fork")
+        XCTAssertTrue(logMatching(model, state([shared, [segment(2, 3, epoch: 2)], [segment(1, 0, epoch: 3)]])),
+                      "a JournalNode without txid 1 and one with an empty segment")
+    }
+
     static let tinyDistinct = 1_294
     static let tinyDepth = 57
 
