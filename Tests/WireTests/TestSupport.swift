@@ -100,6 +100,7 @@ final class RawListener: @unchecked Sendable {
     let descriptor: Int32
     let port: UInt16
     private var accepted: Int32 = -1
+    private var listening = true
     private let ready = DispatchSemaphore(value: 0)
 
     init() throws {
@@ -107,10 +108,16 @@ final class RawListener: @unchecked Sendable {
     }
 
     /// Accepts one connection in the background and sends `bytes` on it (none: it never reads).
-    func acceptOne(thenSend bytes: [UInt8] = []) {
+    /// With `thenStopListening`, later connections are refused instead of waiting in the backlog
+    /// (where the kernel would take their bytes without anybody ever reading them).
+    func acceptOne(thenSend bytes: [UInt8] = [], thenStopListening: Bool = false) {
         DispatchQueue.global().async { [self] in
             if case .success(let connection) = Socket.accept(descriptor) {
                 accepted = connection.descriptor
+                if thenStopListening {
+                    close(descriptor)
+                    listening = false
+                }
                 if !bytes.isEmpty { _ = bytes.withUnsafeBytes { send(connection.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
             }
             ready.signal()
@@ -121,6 +128,6 @@ final class RawListener: @unchecked Sendable {
 
     deinit {
         if accepted >= 0 { close(accepted) }
-        close(descriptor)
+        if listening { close(descriptor) }
     }
 }
