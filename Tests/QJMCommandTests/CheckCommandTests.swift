@@ -72,6 +72,7 @@ final class CheckCommandTests: XCTestCase {
             (["check", "--mutant", "no-such-bug"], "unknown mutant 'no-such-bug'"),
             (["check", "--example", "diehard", "--namenodes", "2"], "option --namenodes is for the HA model"),
             (["nosuchcommand"], "unknown command 'nosuchcommand'"),
+            (["bench", "checker", "--rm", "3", "--config", "small"], "--rm is for TwoPhase, --config for the HA model: give one"),
         ]
         for (arguments, message) in cases {
             let run = try QJMProcess.run(arguments, in: directory)
@@ -92,6 +93,22 @@ final class CheckCommandTests: XCTestCase {
         let malformed = try QJMProcess.run(["check", "--config", file.path], in: directory)
         XCTAssertEqual(malformed.status, 2)
         XCTAssertTrue(malformed.errorOutput.contains("line 2: expected 'key = value'"), malformed.errorOutput)
+    }
+
+    /// `qjm bench checker --config` benchmarks the HA model: its figures are those of the check.
+    func testBenchCheckerRunsAnHAConfiguration() throws {
+        let file = directory.appendingPathComponent("bench.cfg")
+        try Data("base = small\nedits = 1\n".utf8).write(to: file)
+        let check = try QJMProcess.run(["check", "--config", file.path, "--json", "--progress", "0"], in: directory)
+        XCTAssertEqual(check.status, 0, check.errorOutput)
+        let result = try JSONDecoder().decode(CheckResult.self, from: Data(check.output.utf8))
+        let bench = try QJMProcess.run(["bench", "checker", "--config", file.path, "--repeat", "1", "--workers", "1"],
+                                       in: directory)
+        XCTAssertEqual(bench.status, 0, bench.errorOutput)
+        XCTAssertTrue(bench.output.contains("The HA model in configuration \(file.path), 1 run(s) per worker count"), bench.output)
+        let row = try XCTUnwrap(bench.output.split(separator: "\n").first { $0.hasPrefix("1 ") }, bench.output)
+        XCTAssertTrue(row.contains(result.distinctStates.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))),
+                      "\(row) against \(result.distinctStates)")
     }
 
     func testSimulationIsReproducibleFromItsSeed() throws {
