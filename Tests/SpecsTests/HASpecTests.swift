@@ -246,32 +246,44 @@ final class HAFingerprintTests: XCTestCase {
 /// JournalNode symmetry must pick one representative per class: every renaming of a reachable
 /// state canonicalizes to the same state as the state itself.
 final class HASymmetryTests: XCTestCase {
-    func testEveryRenamingOfAStateHasTheSameRepresentative() {
-        var configuration = HAConfigurations.small
-        configuration.faults.messageLoss = true
-        let model = HASpec(configuration: configuration, name: "sample")
+    /// Every renaming of three JournalNodes: JournalNode `order[i]` becomes `i`.
+    static let orders: [[JournalNodeID]] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
+
+    /// Distinct reachable states, level by level from the initial state, for `levels` levels,
+    /// expanding at most `width` states of each level.
+    static func reachableStates(_ model: HASpec, levels: Int, width: Int = .max) -> [HASystem] {
         var frontier = model.initialStates()
         var seen = Set<UInt64>()
+        var states: [HASystem] = []
         var actions: [HAAction] = []
-        var checked = 0
-        let orders: [[JournalNodeID]] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
-        for _ in 0..<8 {
+        for _ in 0..<levels {
             var next: [HASystem] = []
-            for state in frontier where seen.insert(FingerprintHasher.fingerprint(state)).inserted {
-                let representative = FingerprintHasher.fingerprint(state.canonicalizingJournalNodes())
-                for order in orders {
-                    let renamed = state.renamingJournalNodes(order)
-                    XCTAssertEqual(FingerprintHasher.fingerprint(renamed.canonicalizingJournalNodes()), representative,
-                                   "a renaming of a state has another representative")
-                }
-                checked += 1
+            var expanded = 0
+            for state in frontier where expanded < width && seen.insert(FingerprintHasher.fingerprint(state)).inserted {
+                expanded += 1
+                states.append(state)
                 actions.removeAll()
                 model.actions(state, into: &actions)
                 next += actions.compactMap { model.nextState(state, $0) }
             }
             frontier = next
         }
-        XCTAssertGreaterThan(checked, 500, "a meaningful sample")
+        return states
+    }
+
+    func testEveryRenamingOfAStateHasTheSameRepresentative() {
+        var configuration = HAConfigurations.small
+        configuration.faults.messageLoss = true
+        let states = HASymmetryTests.reachableStates(HASpec(configuration: configuration, name: "sample"), levels: 8)
+        for state in states {
+            let representative = FingerprintHasher.fingerprint(state.canonicalizingJournalNodes())
+            for order in HASymmetryTests.orders {
+                let renamed = state.renamingJournalNodes(order)
+                XCTAssertEqual(FingerprintHasher.fingerprint(renamed.canonicalizingJournalNodes()), representative,
+                               "a renaming of a state has another representative")
+            }
+        }
+        XCTAssertGreaterThan(states.count, 500, "a meaningful sample")
     }
 }
 
@@ -319,11 +331,10 @@ final class HANameNodeSymmetryTests: XCTestCase {
     /// sampled state and every renaming of it, and for automatic failover's states (no NameNode
     /// symmetry there, and ZooKeeper state that JournalNode renaming leaves alone).
     func testTheCanonicalFingerprintIsTheRepresentativesFingerprint() {
-        let orders: [[JournalNodeID]] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
         var renamedAway = 0
         for state in sampledStates() {
             for renamed in [state, state.swappingNameNodes()] {
-                for order in orders {
+                for order in HASymmetryTests.orders {
                     let candidate = renamed.renamingJournalNodes(order)
                     let representative = candidate.canonicalizingNodes()
                     XCTAssertEqual(candidate.canonicalFingerprint, FingerprintHasher.fingerprint(representative))
@@ -333,28 +344,17 @@ final class HANameNodeSymmetryTests: XCTestCase {
         }
         XCTAssertGreaterThan(renamedAway, 10_000, "most samples are not their own representative")
         let automatic = HASpec(configuration: HAConfigurations.automatic, name: "automatic")
-        var frontier = automatic.initialStates()
-        var actions: [HAAction] = []
-        var checked = 0
-        for _ in 0..<30 {
-            var next: [HASystem] = []
-            for state in frontier.prefix(40) {
-                for order in orders {
-                    let candidate = state.renamingJournalNodes(order)
-                    XCTAssertEqual(candidate.canonicalFingerprint, FingerprintHasher.fingerprint(candidate.canonicalizingNodes()))
-                }
-                checked += 1
-                actions.removeAll()
-                automatic.actions(state, into: &actions)
-                next += actions.compactMap { automatic.nextState(state, $0) }
+        let states = HASymmetryTests.reachableStates(automatic, levels: 30, width: 60)
+        for state in states {
+            for order in HASymmetryTests.orders {
+                let candidate = state.renamingJournalNodes(order)
+                XCTAssertEqual(candidate.canonicalFingerprint, FingerprintHasher.fingerprint(candidate.canonicalizingNodes()))
             }
-            frontier = next
         }
-        XCTAssertGreaterThan(checked, 1_000, "a meaningful sample of automatic failover's states")
+        XCTAssertGreaterThan(states.count, 1_000, "a meaningful sample of automatic failover's states")
     }
 
     func testSwappingTwiceIsTheIdentityAndEveryRenamingHasOneRepresentative() {
-        let orders: [[JournalNodeID]] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
         let states = sampledStates()
         XCTAssertTrue(states.contains { $0.failover != nil }, "the sample has failovers in progress")
         XCTAssertTrue(states.contains { state in state.network.contains { $0.orphaned } }, "and dead writers' messages")
@@ -362,7 +362,7 @@ final class HANameNodeSymmetryTests: XCTestCase {
             XCTAssertEqual(state.swappingNameNodes().swappingNameNodes(), state)
             let representative = FingerprintHasher.fingerprint(state.canonicalizingNodes())
             for renamed in [state, state.swappingNameNodes()] {
-                for order in orders {
+                for order in HASymmetryTests.orders {
                     XCTAssertEqual(FingerprintHasher.fingerprint(renamed.renamingJournalNodes(order).canonicalizingNodes()),
                                    representative, "a renaming of a state has another representative")
                 }
