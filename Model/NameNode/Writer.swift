@@ -27,6 +27,12 @@ public struct Writer: Hashable, Sendable, Codable {
         case newEpoch(lastSegmentStart: TxID?)
         case prepared(PrepareRecoveryResponse)
         case manifest([Segment])
+
+        /// Matched by case: comparing to `.failed` with `==` would compare payloads too.
+        var isFailure: Bool {
+            if case .failed = self { return true }
+            return false
+        }
     }
 
     /// Edits sent to the JournalNodes and not yet acknowledged by a quorum.
@@ -64,8 +70,8 @@ public struct Writer: Hashable, Sendable, Codable {
         for index in replies.indices { replies[index] = nil }
     }
 
-    var successCount: Int { replies.reduce(0) { $0 + ($1 != nil && $1 != .failed ? 1 : 0) } }
-    var failureCount: Int { replies.reduce(0) { $0 + ($1 == .failed ? 1 : 0) } }
+    var successCount: Int { replies.reduce(0) { $0 + ($1.map { $0.isFailure ? 0 : 1 } ?? 0) } }
+    var failureCount: Int { replies.reduce(0) { $0 + ($1?.isFailure ?? false ? 1 : 0) } }
 
     /// Client writes are taken while writing or rolling, not while becoming active or stepping down.
     var acceptsWrites: Bool {

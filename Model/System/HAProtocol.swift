@@ -256,6 +256,7 @@ public struct HAProtocol: Sendable {
         normalizeCallIDs(&next)
         discardIgnoredResponses(&next)
         discardDeadRequests(&next)
+        forgetIdleReadCalls(&next)
         next.normalizeNetworkOrder()
         return next
     }
@@ -383,9 +384,12 @@ public struct HAProtocol: Sendable {
                   case .journalNode(let journalNode) = state.network[index].to else { continue }
             if !node.awaitsRead(call: call, from: journalNode) { state.network[index].orphaned = true }
         }
-        if let epoch = node.establishedEpoch, !state.ghost.epochOwners.contains(where: { $0[0] == Int(epoch) && $0[1] == id }) {
-            state.ghost.epochOwners.append([Int(epoch), id])
-            state.ghost.epochOwners.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        if let epoch = node.establishedEpoch {
+            let owner = HASystem.EpochOwner(epoch: epoch, nameNode: id)
+            if !state.ghost.epochOwners.contains(owner) {
+                state.ghost.epochOwners.append(owner)
+                state.ghost.epochOwners.sort()
+            }
         }
         for effect in effects {
             switch effect {
@@ -526,6 +530,25 @@ public struct HAProtocol: Sendable {
                     state.network[index].response = .manifest(call: renumbered, segments: segments, committedTxID: committed)
                 }
             }
+        }
+    }
+}
+
+extension HAProtocol {
+    /// A NameNode with no read round open and none of its reads in flight has nothing a call id
+    /// could be matched against: its next round is "the current one" whichever number it gets, so
+    /// the count goes back to 0, as if it had never read (only whether it read told states apart).
+    func forgetIdleReadCalls(_ state: inout HASystem) {
+        for id in state.nameNodes.indices where state.nameNodes[id].node.readCalls != 0 {
+            let node = state.nameNodes[id].node
+            if node.tail != nil { continue }
+            if case .catchingUp? = node.writer?.phase { continue }
+            let readInFlight = state.network.contains { envelope in
+                guard envelope.from == .nameNode(id) || envelope.to == .nameNode(id),
+                      case .getEditLogManifest = envelope.request else { return false }
+                return true
+            }
+            if !readInFlight { state.nameNodes[id].node.readCalls = 0 }
         }
     }
 }

@@ -19,12 +19,14 @@ extension HASystem {
     /// Feeds the state as it would be with its nodes renamed: what `fingerprint(into:)` feeds for
     /// the renamed copy (`renamingJournalNodes`, `swappingNameNodes`), without building the copy.
     /// Renamed, the network is fed in its renamed link order (each link keeping its own order).
-    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
+    /// Each JournalNode is fed as `journalNodeFingerprint`, from `journalNodePrints` when the
+    /// caller has them already.
+    func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming,
+              journalNodePrints: UnsafeBufferPointer<UInt64>? = nil) {
         hasher.combine(int: journalNodes.count)
         for new in journalNodes.indices {
-            let slot = journalNodes[renaming.oldJournalNode(new)]
-            hasher.combine(flag: slot.up)
-            slot.node.feed(&hasher)
+            let old = renaming.oldJournalNode(new)
+            hasher.combine(journalNodePrints?[old] ?? journalNodeFingerprint(old))
         }
         hasher.combine(int: nameNodes.count)
         for new in nameNodes.indices {
@@ -58,6 +60,15 @@ extension HASystem {
         ghost.feed(&hasher, renaming: renaming)
         // Automatic failover only: without it, states keep the fingerprints they always had.
         if let coordination { feedAutomaticFailover(coordination, &hasher) }
+    }
+
+    /// One JournalNode's own state, whether it runs and what it holds, blind to its name: what
+    /// the state's fingerprint feeds for it, and where its place in the symmetry order starts.
+    func journalNodeFingerprint(_ id: JournalNodeID) -> UInt64 {
+        var hasher = FingerprintHasher()
+        hasher.combine(flag: journalNodes[id].up)
+        journalNodes[id].node.feed(&hasher)
+        return hasher.finalize()
     }
 
     private func feedAutomaticFailover(_ coordination: CoordinationServer, _ hasher: inout FingerprintHasher) {
@@ -116,13 +127,13 @@ extension HASystem.Ghost {
         for edit in chosen { hasher.combine(edit.txid); hasher.combine(edit.epoch) }
         hasher.combine(int: epochOwners.count)
         let owners = renaming.swapsNameNodes ? HASystem.Ghost.renamed(epochOwners, renaming) : epochOwners
-        for owner in owners { for value in owner { hasher.combine(int: value) } }
+        for owner in owners { hasher.combine(owner.epoch); hasher.combine(int: owner.nameNode) }
         hasher.combine(flag: uncommittedTailDiscarded)
     }
 
     /// (epoch, NameNode) pairs with the NameNodes renamed, in their sorted order again.
-    static func renamed(_ owners: [[Int]], _ renaming: NodeRenaming) -> [[Int]] {
-        owners.map { [$0[0], renaming.nameNode($0[1])] }.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+    static func renamed(_ owners: [HASystem.EpochOwner], _ renaming: NodeRenaming) -> [HASystem.EpochOwner] {
+        owners.map { HASystem.EpochOwner(epoch: $0.epoch, nameNode: renaming.nameNode($0.nameNode)) }.sorted()
     }
 }
 
@@ -130,12 +141,7 @@ extension HASystem.Envelope {
     func feed(_ hasher: inout FingerprintHasher, renaming: NodeRenaming = .identity) {
         from.feed(&hasher, renaming: renaming)
         to.feed(&hasher, renaming: renaming)
-        if case .acceptRecovery(let info, let segment, let writerEpoch, let source) = request {
-            JournalRequest.acceptRecovery(info, segment: segment, writerEpoch: writerEpoch,
-                                          source: renaming.journalNode(source)).feed(&hasher)
-        } else {
-            request.feed(&hasher)
-        }
+        request.feed(&hasher)
         if let response { hasher.combine(1 as UInt64); response.feed(&hasher) } else { hasher.combine(0 as UInt64) }
         hasher.combine(flag: orphaned)
         hasher.combine(flag: senderDied)
@@ -341,9 +347,13 @@ extension JournalRequest {
             hasher.combine(5 as UInt64); info.feed(&hasher); hasher.combine(start); hasher.combine(end)
         case .heartbeat(let info): hasher.combine(6 as UInt64); info.feed(&hasher)
         case .prepareRecovery(let info, let start): hasher.combine(7 as UInt64); info.feed(&hasher); hasher.combine(start)
-        case .acceptRecovery(let info, let segment, let writerEpoch, let source):
+        case .acceptRecovery(let info, let segment, let writerEpoch, _):
+            // Not the source: the host downloads from it, but the segment is the one its extent
+            // and writer epoch name (one writer writes each txid once in its epoch), wherever it
+            // comes from, and the model's download takes it from there. States that differ only
+            // in which of equally good copies an acceptRecovery names are one state; fed, the
+            // source also made the JournalNode renaming inexact (see Specs/README.md).
             hasher.combine(8 as UInt64); info.feed(&hasher); segment.feed(&hasher); hasher.combine(writerEpoch)
-            hasher.combine(int: source)
         case .getEditLogManifest(let since, let inProgressOK, let call):
             hasher.combine(9 as UInt64); hasher.combine(since); hasher.combine(flag: inProgressOK); hasher.combine(call)
         }

@@ -32,18 +32,25 @@ extension HASystem {
     /// fingerprints every successor's representative, and building a renamed copy of the whole
     /// state for it took a quarter of the checker's time. A test checks that the two agree.
     public var canonicalFingerprint: UInt64 {
-        guard nameNodesInterchangeable else { return canonicalFingerprint(swappingNameNodes: false) }
-        switch nameNodeKeyOrder() {
-        case ..<0: return canonicalFingerprint(swappingNameNodes: false)
-        case 1...: return canonicalFingerprint(swappingNameNodes: true)
-        default: return min(canonicalFingerprint(swappingNameNodes: false), canonicalFingerprint(swappingNameNodes: true))
+        // Each JournalNode's own state is fingerprinted once, for its place in the order and for
+        // the state's fingerprint (under both NameNode names when those tie).
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: journalNodes.count) { buffer in
+            for id in journalNodes.indices { buffer.initializeElement(at: id, to: journalNodeFingerprint(id)) }
+            let journalNodePrints = UnsafeBufferPointer(buffer)
+            guard nameNodesInterchangeable else { return canonicalFingerprint(swappingNameNodes: false, journalNodePrints) }
+            switch nameNodeKeyOrder() {
+            case ..<0: return canonicalFingerprint(swappingNameNodes: false, journalNodePrints)
+            case 1...: return canonicalFingerprint(swappingNameNodes: true, journalNodePrints)
+            default:
+                return min(canonicalFingerprint(swappingNameNodes: false, journalNodePrints),
+                           canonicalFingerprint(swappingNameNodes: true, journalNodePrints))
+            }
         }
     }
 
-    private func canonicalFingerprint(swappingNameNodes swaps: Bool) -> UInt64 {
-        let order = canonicalJournalOrder(swappingNameNodes: swaps)
+    private func canonicalFingerprint(swappingNameNodes swaps: Bool, _ journalNodePrints: UnsafeBufferPointer<UInt64>) -> UInt64 {
         var hasher = FingerprintHasher()
-        feed(&hasher, renaming: NodeRenaming(order: order, swapsNameNodes: swaps))
+        feed(&hasher, renaming: canonicalRenaming(swappingNameNodes: swaps, journalNodePrints), journalNodePrints: journalNodePrints)
         return hasher.finalize()
     }
 
@@ -99,8 +106,7 @@ extension HASystem {
         swapped.normalizeNetworkOrder()
         for index in swapped.clients.indices { swapped.clients[index].target = other(clients[index].target) }
         swapped.failover = failover?.swappingNameNodes()
-        swapped.ghost.epochOwners = ghost.epochOwners.map { [$0[0], other($0[1])] }
-            .sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        swapped.ghost.epochOwners = ghost.epochOwners.map { HASystem.EpochOwner(epoch: $0.epoch, nameNode: other($0.nameNode)) }.sorted()
         return swapped
     }
 }

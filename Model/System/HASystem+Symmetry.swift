@@ -1,14 +1,14 @@
 /// JournalNodes are interchangeable: renaming them maps behaviours to behaviours, so the checker
 /// may explore one representative of each class of renamed states.
 ///
-/// The representative orders JournalNodes by their own state (among JournalNodes in equal states,
-/// the renaming with the least whole-state fingerprint); every
-/// reference to a JournalNode (messages, a writer's replies and skipped set, a standby's tail
-/// round, an acceptRecovery's source) is renamed with them. One caveat, documented in
-/// Specs/README.md: where the protocol breaks a tie by JournalNode index (the first of equally
-/// good recovery responses, the first manifest listing a segment), renaming can change which of
-/// two equally ranked copies is used; the copies are identical unless the log has already forked,
-/// which LogMatching and FinalizedSegmentsAgree would report first.
+/// The representative orders JournalNodes by a key blind to their names: their own state, their
+/// messages and what the NameNodes record about them. Every reference to a JournalNode (messages,
+/// a writer's replies and skipped set, a standby's tail round) is renamed with them. JournalNodes
+/// with equal keys are alike in every respect, so their order among themselves does not matter.
+/// One caveat, documented in Specs/README.md: where the protocol breaks a tie by JournalNode index
+/// (the first of equally good recovery responses, the first manifest listing a segment), renaming
+/// can change which of two equally ranked copies is used; the copies are identical unless the log
+/// has already forked, which LogMatching and FinalizedSegmentsAgree would report first.
 extension HASystem {
     /// The representative of this state's class under renaming of JournalNodes.
     public func canonicalizingJournalNodes() -> HASystem {
@@ -19,55 +19,49 @@ extension HASystem {
     /// The renaming that makes the representative: JournalNode `order[i]` becomes `i`. With
     /// `swappingNameNodes`, the order is the one for this state with nn1 and nn2 swapped (as
     /// `swappingNameNodes().canonicalJournalOrder()`, without building the swapped state).
+    /// JournalNodes with equal keys look alike in themselves and in everything that refers to
+    /// them, so every order among them renames the state to the same state: the index decides.
     func canonicalJournalOrder(swappingNameNodes swaps: Bool = false) -> [JournalNodeID] {
-        var keys = journalNodes.indices.map { (key: symmetryKey(of: $0, swappingNameNodes: swaps), index: $0) }
+        var keys = journalNodes.indices.map {
+            (key: symmetryKey(of: $0, journalNodeFingerprint: journalNodeFingerprint($0), swappingNameNodes: swaps), index: $0)
+        }
         keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
-        let order = keys.map(\.index)
-        if !zip(keys, keys.dropFirst()).contains(where: { $0.key == $1.key }) { return order }
-        // JournalNodes in equal states tie: any order among them names the same class, so take
-        // the renaming whose whole state has the least fingerprint (at most 3! = 6 candidates
-        // for the shipped configurations), making the representative unique per class.
-        var candidates: [[JournalNodeID]] = [order]
-        var start = 0
-        while start < keys.count {
-            var end = start + 1
-            while end < keys.count && keys[end].key == keys[start].key { end += 1 }
-            if end - start > 1 {
-                candidates = candidates.flatMap { candidate in
-                    HASystem.permutations(Array(candidate[start..<end])).map { group in
-                        Array(candidate[..<start]) + group + Array(candidate[end...])
-                    }
+        return keys.map(\.index)
+    }
+
+    /// `canonicalJournalOrder` as a renaming, for the checker's hot path: nothing is allocated.
+    func canonicalRenaming(swappingNameNodes swaps: Bool, _ journalNodePrints: UnsafeBufferPointer<UInt64>) -> NodeRenaming {
+        let count = journalNodes.count
+        return withUnsafeTemporaryAllocation(of: (key: UInt64, index: Int).self, capacity: count) { keys in
+            for id in 0..<count {
+                let entry = (key: symmetryKey(of: id, journalNodeFingerprint: journalNodePrints[id], swappingNameNodes: swaps), index: id)
+                var target = id
+                while target > 0 && (keys[target - 1].key, keys[target - 1].index) > (entry.key, entry.index) {
+                    keys[target] = keys[target - 1]
+                    target -= 1
                 }
+                keys[target] = entry
             }
-            start = end
+            return NodeRenaming(order: keys.lazy.map(\.index), swapsNameNodes: swaps)
         }
-        if candidates.count == 1 { return order }
-        // Tied JournalNodes are in equal states, so the candidates differ only where JournalNodes
-        // are referred to by index (messages and the NameNodes' per-JournalNode records): comparing
-        // the fingerprints of those parts orders the candidates as whole states would be ordered.
-        var best: (fingerprint: UInt64, order: [JournalNodeID])?
-        for candidate in candidates {
-            let fingerprint = referencesFingerprint(renaming: NodeRenaming(order: candidate, swapsNameNodes: swaps))
-            if best == nil || fingerprint < best!.fingerprint { best = (fingerprint, candidate) }
-        }
-        return best!.order
     }
 
     /// A JournalNode's place in the canonical order: its own state and everything that refers to
     /// it (its messages, link by link in order; the NameNodes' records of it), with JournalNode
     /// ids replaced by "this one" or "another", so that renaming does not change the key.
-    /// JournalNodes tie only when they and their surroundings look alike. With
+    /// JournalNodes tie only when they and their surroundings look alike (an acceptRecovery's
+    /// source, the one id a message carries, is not part of the state's fingerprint). With
     /// `swappingNameNodes`, the key in the state with nn1 and nn2 swapped.
-    func symmetryKey(of id: JournalNodeID, swappingNameNodes swaps: Bool = false) -> UInt64 {
+    func symmetryKey(of id: JournalNodeID, journalNodeFingerprint: UInt64, swappingNameNodes swaps: Bool = false) -> UInt64 {
         var hasher = FingerprintHasher()
-        hasher.combine(flag: journalNodes[id].up)
-        journalNodes[id].node.feed(&hasher)
+        hasher.combine(journalNodeFingerprint)
         let anonymous = NodeRenaming.anonymous(keeping: id, swapsNameNodes: swaps)
         // Only each link's order matters (the network is kept sorted by link).
         for new in nameNodes.indices {
             let nameNode = Endpoint.nameNode(anonymous.nameNode(new)), journalNode = Endpoint.journalNode(id)
-            for inbound in [true, false] {
+            for direction in 0..<2 {
                 hasher.combine(int: -1)
+                let inbound = direction == 0
                 let from = inbound ? nameNode : journalNode, to = inbound ? journalNode : nameNode
                 for index in network.indices where network[index].from == from && network[index].to == to {
                     network[index].feed(&hasher, renaming: anonymous)
@@ -99,15 +93,6 @@ extension HASystem {
         return hasher.finalize()
     }
 
-    /// The fingerprint of the NameNodes and the network once renamed: the parts of the state a
-    /// renaming among equal JournalNodes can change.
-    func referencesFingerprint(renaming: NodeRenaming) -> UInt64 {
-        var hasher = FingerprintHasher()
-        for new in nameNodes.indices { nameNodes[renaming.nameNode(new)].node.feed(&hasher, renaming: renaming) }
-        feedNetwork(&hasher, renaming: renaming)
-        return hasher.finalize()
-    }
-
     /// Feeds the network as renamed and put back in link order: a stable sort by renamed link,
     /// which keeps each link's own order (renaming maps links to links one to one).
     func feedNetwork(_ hasher: inout FingerprintHasher, renaming: NodeRenaming) {
@@ -125,18 +110,6 @@ extension HASystem {
             }
             for position in 0..<count { network[order[position].index].feed(&hasher, renaming: renaming) }
         }
-    }
-
-    /// Every ordering of `items` (a tie group: at most a handful of JournalNodes).
-    static func permutations(_ items: [JournalNodeID]) -> [[JournalNodeID]] {
-        guard items.count > 1 else { return [items] }
-        var result: [[JournalNodeID]] = []
-        for (index, item) in items.enumerated() {
-            var rest = items
-            rest.remove(at: index)
-            for tail in permutations(rest) { result.append([item] + tail) }
-        }
-        return result
     }
 
     /// The same state with JournalNode `order[i]` renamed to `i`.
@@ -207,7 +180,7 @@ struct NodeRenaming {
     }
 
     /// JournalNode `order[i]` becomes `i`; the NameNodes are swapped when `swapsNameNodes`.
-    init(order: [JournalNodeID], swapsNameNodes: Bool) {
+    init(order: some Sequence<JournalNodeID>, swapsNameNodes: Bool) {
         var newNames = NodeRenaming.unchanged, oldNames = NodeRenaming.unchanged
         for (new, old) in order.enumerated() {
             newNames = NodeRenaming.setting(nibble: old, to: new, in: newNames)

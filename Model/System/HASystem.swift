@@ -120,6 +120,15 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var description: String { "\(txid)@e\(epoch)" }
     }
 
+    /// A NameNode that established an epoch on a quorum.
+    public struct EpochOwner: Hashable, Sendable, Codable, Comparable {
+        public var epoch: Epoch
+        public var nameNode: NameNodeID
+        public static func < (left: EpochOwner, right: EpochOwner) -> Bool {
+            (left.epoch, left.nameNode) < (right.epoch, right.nameNode)
+        }
+    }
+
     /// History the properties read; never read by a node. Only what the current state cannot
     /// tell is kept here (every extra flag multiplies the state space).
     public struct Ghost: Hashable, Sendable, Codable {
@@ -127,8 +136,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var acknowledged: [Edit] = []
         /// Edits that were ever durable on a majority of JournalNodes at once, sorted.
         public var chosen: [Edit] = []
-        /// (epoch, NameNode) for every epoch a NameNode established on a quorum.
-        public var epochOwners: [[Int]] = []
+        /// (epoch, NameNode) for every epoch a NameNode established on a quorum, sorted.
+        public var epochOwners: [EpochOwner] = []
         /// A JournalNode lost an edit it held (a recovery or a new writer discarded an uncommitted tail).
         public var uncommittedTailDiscarded = false
     }

@@ -45,11 +45,11 @@ public enum HAConfigurations {
     /// The shipped configurations, in the order `--list-configs` prints them.
     public static let shipped: [(name: String, summary: String, configuration: HAConfiguration)] = [
         ("small", "2 NameNodes, 3 JournalNodes, epochs ≤ 3, 2 edits, 1 crash or torn step, ≤ 4 messages in flight, "
-            + "operator failovers; what plain `qjm check` runs (about 386K states)", small),
+            + "operator failovers; what plain `qjm check` runs (about 286K states)", small),
         ("lossy", "small with one lost message (a lost request or a lost reply) instead of the crash "
-            + "(about 36K states)", lossy),
+            + "(about 25K states)", lossy),
         ("deep", "the issue's bounds: 2 edits, 1 crash or torn step and one lost message together "
-            + "(8.8M states, under 3 minutes with 2 workers and 1.2 GiB)", deep),
+            + "(7.4M states, about 2 minutes with 2 workers and 1.2 GiB)", deep),
         ("three-namenodes", "small with 3 NameNodes and no crash (the crash-dependent guards are small's business)",
          threeNameNodes),
         ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",

@@ -39,7 +39,7 @@ public enum HAProperties {
             Two NameNodes never establish the same epoch: one writer per epoch is what makes \
             (txid, epoch) name one edit, and a quorum intersection makes it so.
             """) { _, state in
-            let epochs = state.ghost.epochOwners.map { $0[0] }
+            let epochs = state.ghost.epochOwners.map(\.epoch)
             return Set(epochs).count == epochs.count
         },
         .always("CommittedEditsAgree", rationale: """
@@ -189,9 +189,10 @@ public enum HAProperties {
             }
         },
         .sometimes("ElectionFailedOver", rationale: """
-            Automatic failover: both NameNodes were made active by their ZKFCs, one after the other             (holds trivially without automatic failover).
+            Automatic failover: both NameNodes were made active by their ZKFCs, one after the other \
+            (holds trivially without automatic failover).
             """) { model, state in
-            !model.configuration.automaticFailover || Set(state.ghost.epochOwners.map { $0[1] }).count >= 2
+            !model.configuration.automaticFailover || Set(state.ghost.epochOwners.map(\.nameNode)).count >= 2
         },
     ]
 

@@ -38,7 +38,7 @@ enum HAStateFields {
         if let server = state.coordination { fields += automaticFailoverFields(state, server) }
         fields.append(StateField("ghost.acknowledged", list(state.ghost.acknowledged.map(\.description))))
         fields.append(StateField("ghost.onMajority", list(state.ghost.chosen.map(\.description))))
-        fields.append(StateField("ghost.epochOwners", list(state.ghost.epochOwners.map { "e\($0[0])→nn\($0[1] + 1)" })))
+        fields.append(StateField("ghost.epochOwners", list(state.ghost.epochOwners.map { "e\($0.epoch)→nn\($0.nameNode + 1)" })))
         return fields
     }
 

@@ -77,8 +77,8 @@ final class DeadRequestTests: XCTestCase {
     /// A standby's tail round is decided on a quorum of manifests: the read still on its way to
     /// the third JournalNode is awaited by nobody, so the system orphans it, and (a read changes
     /// nothing) drops it at once.
-    func testAReadOfADecidedRoundLeavesTheNetwork() throws {
-        let model = HAProtocol(configuration: HAConfiguration())
+    /// The initial state with edit 1 finalized on every JournalNode (epoch 1), for a standby to tail.
+    static func oneFinalizedEditOnEveryJournalNode(_ model: HAProtocol) -> HASystem {
         var state = model.initialState
         for id in state.journalNodes.indices {
             var durable = JournalDurableState(formatted: true)
@@ -87,6 +87,12 @@ final class DeadRequestTests: XCTestCase {
             durable.segments = [F.finalized(1, 1)]
             state.journalNodes[id].node = JournalNode(id: id, durable: durable)
         }
+        return state
+    }
+
+    func testAReadOfADecidedRoundLeavesTheNetwork() throws {
+        let model = HAProtocol(configuration: HAConfiguration())
+        let state = DeadRequestTests.oneFinalizedEditOnEveryJournalNode(model)
         var next = try XCTUnwrap(model.nextState(state, .tailEdits(0)))
         XCTAssertEqual(next.network.map(\.to), [.journalNode(0), .journalNode(1), .journalNode(2)])
         next = try XCTUnwrap(model.nextState(next, .deliver(0, next.network[0])))
@@ -94,6 +100,24 @@ final class DeadRequestTests: XCTestCase {
         next = try XCTUnwrap(model.nextState(next, .deliver(0, next.network[0])))
         XCTAssertEqual(next.nameNodes[0].node.applied, [1], "the round is decided")
         XCTAssertEqual(next.network, [], "and its last read, awaited by nobody, is gone")
+    }
+
+    /// With no read round open and none of its reads in flight, a NameNode's read count is back to
+    /// 0: the state is the one where it never read, but for what it applied, and the next round
+    /// goes as the first did.
+    func testAFinishedReadRoundLeavesNoCallCount() throws {
+        let model = HAProtocol(configuration: HAConfiguration())
+        let state = DeadRequestTests.oneFinalizedEditOnEveryJournalNode(model)
+        var next = try XCTUnwrap(model.nextState(state, .tailEdits(0)))
+        XCTAssertEqual(next.nameNodes[0].node.readCalls, 1, "a round is open")
+        next = try XCTUnwrap(model.nextState(next, .deliver(0, next.network[0])))
+        XCTAssertEqual(next.nameNodes[0].node.readCalls, 1, "and waits for a quorum")
+        next = try XCTUnwrap(model.nextState(next, .deliver(0, next.network[0])))
+        XCTAssertEqual(next.nameNodes[0].node.applied, [1])
+        XCTAssertEqual(next.nameNodes[0].node.readCalls, 0, "decided, with nothing in flight: no call to tell apart")
+        var neverRead = state
+        neverRead.nameNodes[0].node.applied = [1]
+        XCTAssertEqual(next, neverRead, "the state of a NameNode that applied the edit without reading")
     }
 
     func testOnlyOrphanedRequestsBelowThePromiseAreDead() {
