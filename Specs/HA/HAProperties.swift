@@ -10,7 +10,10 @@ public enum HAProperties {
             A JournalNode's promise (last-promised-epoch) is what fences old writers: if it ever went \
             down, across a step or a crash and restart, a deposed writer could write again.
             """) { _, before, _, after in
-            zip(before.journalNodes, after.journalNodes).allSatisfy { $0.node.promisedEpoch <= $1.node.promisedEpoch }
+            // By index: zipping the slots would copy every JournalNode (this runs on every step).
+            before.journalNodes.indices.allSatisfy {
+                before.journalNodes[$0].node.promisedEpoch <= after.journalNodes[$0].node.promisedEpoch
+            }
         },
         .transition("AcceptedRecoveryNeverForgotten", rationale: """
             A JournalNode's answer to acceptRecovery is its Paxos vote: every later prepareRecovery \
@@ -94,12 +97,20 @@ public enum HAProperties {
             A finalized segment is decided: two JournalNodes that finalized the segment starting at \
             the same txid hold the same edits in it.
             """) { _, state in
-            var finalized: [Segment] = []
-            for slot in state.journalNodes { finalized += slot.node.durable.segments.filter(\.finalized) }
-            for (index, segment) in finalized.enumerated() {
-                for other in finalized[(index + 1)...] where other.start == segment.start
-                    && (other.end != segment.end || other.writerEpoch != segment.writerEpoch) {
-                    return false
+            // Every pair of finalized segments, in place (this runs on every state).
+            let journalNodes = state.journalNodes
+            for left in journalNodes.indices {
+                let segments = journalNodes[left].node.durable.segments
+                for (position, segment) in segments.enumerated() where segment.finalized {
+                    func disagrees(_ other: Segment) -> Bool {
+                        other.finalized && other.start == segment.start
+                            && (other.end != segment.end || other.writerEpoch != segment.writerEpoch)
+                    }
+                    if segments[(position + 1)...].contains(where: disagrees) { return false }
+                    for right in journalNodes.indices where right > left
+                        && journalNodes[right].node.durable.segments.contains(where: disagrees) {
+                        return false
+                    }
                 }
             }
             return true
@@ -108,9 +119,9 @@ public enum HAProperties {
             The value a recovering writer proposes for the last segment keeps every edit that was \
             on a majority: recovery truncates only uncommitted tails.
             """) { _, before, _, after in
-            for (old, new) in zip(before.nameNodes, after.nameNodes) {
-                guard case .acceptingRecovery(let segment, let writerEpoch)? = new.node.writer?.phase,
-                      old.node.writer?.phase != new.node.writer?.phase else { continue }
+            for id in after.nameNodes.indices {
+                guard case .acceptingRecovery(let segment, let writerEpoch)? = after.nameNodes[id].node.writer?.phase,
+                      before.nameNodes[id].node.writer?.phase != after.nameNodes[id].node.writer?.phase else { continue }
                 for edit in after.ghost.chosen where edit.txid >= segment.start {
                     if edit.txid > segment.end || edit.epoch != writerEpoch { return false }
                 }
@@ -131,7 +142,7 @@ public enum HAProperties {
             fencing: with shell(/bin/true), a paused old active resumes as active beside the new one \
             (the split brain the HDFS HA guide warns about).
             """) { _, state in
-            state.nameNodes.filter { $0.status == .running && $0.node.state == .active }.count <= 1
+            state.nameNodes.reduce(0) { $0 + ($1.status == .running && $1.node.state == .active ? 1 : 0) } <= 1
         },
         .always("SingleLockOwner", rationale: """
             Automatic failover: a ZKFC connected to ZooKeeper that believes it won the election             (elector state ACTIVE) holds the ephemeral lock znode ActiveStandbyElectorLock through its             own session, so at most one connected ZKFC acts as the winner.
