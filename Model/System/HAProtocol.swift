@@ -391,6 +391,12 @@ public struct HAProtocol: Sendable {
                 state.ghost.epochOwners.sort()
             }
         }
+        // One growth of the network for all of the step's calls (a writer sends to every JournalNode).
+        let sends = effects.reduce(0) { count, effect in
+            if case .send = effect { return count + 1 }
+            return count
+        }
+        if sends > 1 { state.network.reserveCapacity(state.network.count + sends) }
         for effect in effects {
             switch effect {
             case .send(let journalNode, let request):
@@ -493,22 +499,26 @@ public struct HAProtocol: Sendable {
 
     // MARK: - Ghost and normal form
 
-    /// Records every edit a majority of JournalNodes holds on disk.
+    /// Records every edit a majority of JournalNodes holds on disk. Read in place from the
+    /// segments: this runs whenever a JournalNode's disk changed.
     private func updateChosen(_ state: inout HASystem) {
-        var edits: [HASystem.Edit] = []
-        for id in state.journalNodes.indices { edits.append(contentsOf: state.edits(onJournalNode: id)) }
-        guard edits.count >= configuration.majority else { return }
-        edits.sort()
-        var added = false
-        var start = 0
-        while start < edits.count {
-            var end = start + 1
-            while end < edits.count && edits[end] == edits[start] { end += 1 }
-            if end - start >= configuration.majority && !state.ghost.chosen.contains(edits[start]) {
-                state.ghost.chosen.append(edits[start])
-                added = true
+        let journalNodes = state.journalNodes
+        func holders(of edit: HASystem.Edit) -> Int {
+            journalNodes.reduce(0) { count, slot in
+                count + (slot.node.durable.segments.contains { !$0.isEmpty && $0.contains(edit.txid) && $0.writerEpoch == edit.epoch } ? 1 : 0)
             }
-            start = end
+        }
+        var added = false
+        for slot in journalNodes {
+            for segment in slot.node.durable.segments where !segment.isEmpty {
+                for txid in segment.start...segment.end {
+                    let edit = HASystem.Edit(txid: txid, epoch: segment.writerEpoch)
+                    if !state.ghost.chosen.contains(edit) && holders(of: edit) >= configuration.majority {
+                        state.ghost.chosen.append(edit)
+                        added = true
+                    }
+                }
+            }
         }
         if added { state.ghost.chosen.sort() }
     }
