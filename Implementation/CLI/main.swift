@@ -17,6 +17,7 @@ Usage: qjm <command> [options]
 """
 
 let words = Array(CommandLine.arguments.dropFirst())
+if words.first == "check" || words.first == "demo" { AllocatorTuning.restartTunedIfNeeded() }
 let status: Int32
 switch words.first {
 case "check": status = CheckCommand.run(Array(words.dropFirst()))

@@ -18,6 +18,28 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(run.output.contains("Coverage"), run.output)
     }
 
+    /// `qjm check` starts itself again with a larger allocator cache (GLIBC_TUNABLES) unless the
+    /// caller set one: either way the same arguments reach the same check, with the same verdict
+    /// and counts, including a violation's exit status and trace.
+    func testTheAllocatorRestartKeepsArgumentsAndResults() throws {
+        let directory = try QJMProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func results(_ run: QJMProcess.Run) -> [Substring] {
+            run.output.split(separator: "\n").compactMap { line in
+                if line.hasPrefix("State ") { return line }  // a trace, step by step
+                if line.contains("distinct states,") { return line.prefix { $0 != "," } }  // the count, not the time
+                return nil
+            }
+        }
+        for arguments in [["check", "--example", "diehard"], ["check", "--config", "no-fencing", "--counterexample", "/dev/null"]] {
+            let restarted = try QJMProcess.run(arguments, in: directory, environment: ["GLIBC_TUNABLES": nil])
+            let kept = try QJMProcess.run(arguments, in: directory, environment: ["GLIBC_TUNABLES": "glibc.malloc.tcache_count=7"])
+            XCTAssertEqual(restarted.status, kept.status, "\(arguments)")
+            XCTAssertFalse(results(restarted).isEmpty, restarted.output)
+            XCTAssertEqual(results(restarted), results(kept), "\(arguments)")
+        }
+    }
+
     func testViolationWritesACounterexampleThatReplays() throws {
         let file = directory.appendingPathComponent("notsolved.json").path
         let check = try QJMProcess.run(["check", "--config", "diehard-solve", "--counterexample", file], in: directory)

@@ -20,11 +20,18 @@ struct QJMProcess {
         throw XCTSkip("qjm was not found beside \(CommandLine.arguments[0])")
     }
 
-    /// Runs `qjm arguments` in `directory`, waiting for it to exit (bounded by `secondsMax`).
-    static func run(_ arguments: [String], in directory: URL? = nil, secondsMax: Double = 120) throws -> Run {
+    /// Runs `qjm arguments` in `directory`, waiting for it to exit (bounded by `secondsMax`), with
+    /// `environment` added to this process's environment (nil values removed).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:],
+                    secondsMax: Double = 120) throws -> Run {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()
         let errors = Pipe()
