@@ -147,17 +147,23 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     public var clients: [Client]
     public var network: [Envelope] = []
     /// The operator's `haadmin -failover` in progress, with the fencing method it waits for.
-    public var failover: ManualFailover?
-    public var crashes = 0
-    public var pauses = 0
+    public var failover: ManualFailover? {
+        get { failoverStorage.first }
+        set { HASystem.store(newValue, in: &failoverStorage) }
+    }
+    public var crashes: Int { get { Int(counters.crashes) } set { counters.crashes = UInt8(newValue) } }
+    public var pauses: Int { get { Int(counters.pauses) } set { counters.pauses = UInt8(newValue) } }
     /// Messages lost so far (bounded by `lossesMax`).
-    public var losses = 0
-    public var editsIssued = 0
+    public var losses: Int { get { Int(counters.losses) } set { counters.losses = UInt8(newValue) } }
+    public var editsIssued: Int { get { Int(counters.editsIssued) } set { counters.editsIssued = UInt8(newValue) } }
     public var ghost = Ghost()
 
     // Automatic failover (nil and empty without it).
     /// The ZooKeeper server.
-    public var coordination: CoordinationServer?
+    public var coordination: CoordinationServer? {
+        get { coordinationStorage.first }
+        set { HASystem.store(newValue, in: &coordinationStorage) }
+    }
     /// One ZKFC per NameNode, by NameNode id.
     public var controllers: [ControllerSlot] = []
     /// ZooKeeper events in flight to clients, in order per session.
@@ -165,13 +171,40 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     /// ZKFCProtocol calls in progress (haadmin's gracefulFailover and the cedeActive calls it makes).
     public var controllerCalls: [ControllerCall] = []
     /// Dropped ZooKeeper connections so far (bounded by `sessionFaultsMax`).
-    public var sessionFaults = 0
+    public var sessionFaults: Int { get { Int(counters.sessionFaults) } set { counters.sessionFaults = UInt8(newValue) } }
     /// Health failures so far (bounded by `healthFaultsMax`).
-    public var healthFaults = 0
+    public var healthFaults: Int { get { Int(counters.healthFaults) } set { counters.healthFaults = UInt8(newValue) } }
     /// haadmin -failover runs (through the ZKFCs) so far (bounded by `gracefulFailoversMax`).
-    public var gracefulFailovers = 0
+    public var gracefulFailovers: Int {
+        get { Int(counters.gracefulFailovers) }
+        set { counters.gracefulFailovers = UInt8(newValue) }
+    }
     /// Inputs for ZKFCs produced during a step, handled before it ends (always empty between steps).
     var controllerInbox: [ControllerInput] = []
+
+    // The checker copies a state for every successor it generates and keeps whole levels of them:
+    // the two optional parts, large and often absent, live out of line (an array of at most one
+    // element), and the fault counters (bounded far below 256 by the configuration) in bytes,
+    // which took the state from 296 bytes to 120.
+    private var failoverStorage: [ManualFailover] = []
+    private var coordinationStorage: [CoordinationServer] = []
+    private var counters = Counters()
+
+    struct Counters: Hashable, Sendable, Codable {
+        var crashes: UInt8 = 0
+        var pauses: UInt8 = 0
+        var losses: UInt8 = 0
+        var editsIssued: UInt8 = 0
+        var sessionFaults: UInt8 = 0
+        var healthFaults: UInt8 = 0
+        var gracefulFailovers: UInt8 = 0
+    }
+
+    /// Sets an out-of-line optional, in place when its storage is not shared.
+    private static func store<Value>(_ value: Value?, in storage: inout [Value]) {
+        guard let value else { storage.removeAll(); return }
+        if storage.isEmpty { storage.append(value) } else { storage[0] = value }
+    }
 
     struct ControllerInput: Hashable, Sendable, Codable {
         var controller: NameNodeID
