@@ -101,10 +101,26 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         public var from: Endpoint
         public var to: Endpoint
         public var request: JournalRequest
-        public var response: JournalResponse?
+        /// A response waits in the network only for a paused NameNode: it is kept out of line (an
+        /// array of at most one), so that the envelopes the checker copies all the time stay small.
+        public var response: JournalResponse? {
+            get { responseStorage.first }
+            set { responseStorage = newValue.map { [$0] } ?? [] }
+        }
+        private var responseStorage: [JournalResponse]
         public var orphaned = false
         /// Orphaned because its sender process died (kill -9, fencing, exit): bounded by crashes.
         public var senderDied = false
+
+        public init(from: Endpoint, to: Endpoint, request: JournalRequest, response: JournalResponse? = nil,
+                    orphaned: Bool = false, senderDied: Bool = false) {
+            self.from = from
+            self.to = to
+            self.request = request
+            self.responseStorage = response.map { [$0] } ?? []
+            self.orphaned = orphaned
+            self.senderDied = senderDied
+        }
 
         public var description: String {
             if let response { return "\(from)→\(to) \(HASystem.describe(response))" }
