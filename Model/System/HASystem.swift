@@ -200,8 +200,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
 
     // The checker copies a state for every successor it generates and keeps whole levels of them:
     // the two optional parts, large and often absent, live out of line (an array of at most one
-    // element), and the fault counters (bounded far below 256 by the configuration) in bytes,
-    // which took the state from 296 bytes to 120.
+    // element), and the fault counters in bytes (`HAConfiguration.validationError` bounds them at
+    // 64), which took the state from 296 bytes to 120.
     private var failoverStorage: [ManualFailover] = []
     private var coordinationStorage: [CoordinationServer] = []
     private var counters = Counters()
