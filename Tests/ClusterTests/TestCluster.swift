@@ -141,10 +141,19 @@ final class TestCluster {
         let executable = try TestCluster.executable().path
         let arguments = ["namenode", "--conf", configurationDirectory, "-D", "qjm.local.dir=\(runDirectory)",
                          "-D", "dfs.ha.namenode.id=\(id)"] + overrides.flatMap { ["-D", $0] }
+        // The port answering is not enough: under parallel tests another process may hold it, and
+        // ours then exits on its bind error. Wait for this start's own "RPC up" line while it runs.
+        let upLines = log(id).components(separatedBy: "RPC up at").count
         let pid = try DaemonProcess.spawn(executable, arguments, logPath: "\(runDirectory)/logs/\(id).log")
         try "\(pid)\n".write(toFile: "\(runDirectory)/pids/\(id).pid", atomically: true, encoding: .utf8)
         let port = nameNodePorts[nameNodeIDs.firstIndex(of: id)!]
-        try awaitCondition("\(id) to listen", seconds: 20) { DaemonProcess.acceptsConnections(host: "127.0.0.1", port: port) }
+        var exited = false
+        try awaitCondition("\(id) to listen", seconds: 20) {
+            exited = !DaemonProcess.isAlive(pid)
+            return exited || (self.log(id).components(separatedBy: "RPC up at").count > upLines
+                              && DaemonProcess.acceptsConnections(host: "127.0.0.1", port: port))
+        }
+        if exited { throw Failure("\(id) exited while starting\n\(log(id))") }
     }
 
     func pid(_ name: String) -> pid_t? {
