@@ -223,7 +223,7 @@ extension ZKFailoverController {
         return "KeeperErrorCode = \(text) for \(path)"
     }
 
-    /// `shouldRetry`: the codes `zkDoWithRetries` and the async callbacks retry.
+    /// `shouldRetry`: the codes upstream's `zkDoWithRetries` and its result callbacks retry.
     static func shouldRetry(_ code: CoordinationErrorCode) -> Bool {
         code == .connectionLoss || code == .operationTimeout
     }

@@ -505,7 +505,7 @@ public struct HAProtocol: Sendable {
         let journalNodes = state.journalNodes
         func holders(of edit: HASystem.Edit) -> Int {
             journalNodes.reduce(0) { count, slot in
-                count + (slot.node.durable.segments.contains { !$0.isEmpty && $0.contains(edit.txid) && $0.writerEpoch == edit.epoch } ? 1 : 0)
+                count + (slot.node.durable.segments.contains { $0.contains(edit.txid) && $0.writerEpoch == edit.epoch } ? 1 : 0)
             }
         }
         var added = false
@@ -550,9 +550,9 @@ extension HAProtocol {
     /// the count goes back to 0, as if it had never read (only whether it read told states apart).
     func forgetIdleReadCalls(_ state: inout HASystem) {
         for id in state.nameNodes.indices where state.nameNodes[id].node.readCalls != 0 {
-            let node = state.nameNodes[id].node
-            if node.tail != nil { continue }
-            if case .catchingUp? = node.writer?.phase { continue }
+            // Read in place: this runs on every step, and copying a NameNode is not free.
+            if state.nameNodes[id].node.tail != nil { continue }
+            if case .catchingUp? = state.nameNodes[id].node.writer?.phase { continue }
             let readInFlight = state.network.contains { envelope in
                 guard envelope.from == .nameNode(id) || envelope.to == .nameNode(id),
                       case .getEditLogManifest = envelope.request else { return false }

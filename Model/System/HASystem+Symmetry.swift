@@ -16,20 +16,19 @@ extension HASystem {
         return order == Array(journalNodes.indices) ? self : renamingJournalNodes(order)
     }
 
-    /// The renaming that makes the representative: JournalNode `order[i]` becomes `i`. With
-    /// `swappingNameNodes`, the order is the one for this state with nn1 and nn2 swapped (as
-    /// `swappingNameNodes().canonicalJournalOrder()`, without building the swapped state).
-    /// JournalNodes with equal keys look alike in themselves and in everything that refers to
-    /// them, so every order among them renames the state to the same state: the index decides.
-    func canonicalJournalOrder(swappingNameNodes swaps: Bool = false) -> [JournalNodeID] {
-        var keys = journalNodes.indices.map {
-            (key: symmetryKey(of: $0, journalNodeFingerprint: journalNodeFingerprint($0), swappingNameNodes: swaps), index: $0)
-        }
-        keys.sort { ($0.key, $0.index) < ($1.key, $1.index) }
-        return keys.map(\.index)
+    /// The renaming that makes the representative, as an order: JournalNode `order[i]` becomes `i`.
+    func canonicalJournalOrder() -> [JournalNodeID] {
+        let prints = journalNodes.indices.map(journalNodeFingerprint)
+        let renaming = prints.withUnsafeBufferPointer { canonicalRenaming(swappingNameNodes: false, $0) }
+        return journalNodes.indices.map(renaming.oldJournalNode)
     }
 
-    /// `canonicalJournalOrder` as a renaming, for the checker's hot path: nothing is allocated.
+    /// The renaming that makes the representative: JournalNodes in the order of their keys (with
+    /// `swappingNameNodes`, the keys in this state with nn1 and nn2 swapped, without building the
+    /// swapped state), given each JournalNode's own fingerprint. JournalNodes with equal keys look
+    /// alike in themselves and in everything that refers to them, so every order among them
+    /// renames the state to the same state: the index decides. Nothing is allocated (the checker
+    /// asks for every successor).
     func canonicalRenaming(swappingNameNodes swaps: Bool, _ journalNodePrints: UnsafeBufferPointer<UInt64>) -> NodeRenaming {
         let count = journalNodes.count
         return withUnsafeTemporaryAllocation(of: (key: UInt64, index: Int).self, capacity: count) { keys in

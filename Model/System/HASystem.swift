@@ -105,7 +105,7 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
         /// array of at most one), so that the envelopes the checker copies all the time stay small.
         public var response: JournalResponse? {
             get { responseStorage.first }
-            set { responseStorage = newValue.map { [$0] } ?? [] }
+            set { HASystem.store(newValue, in: &responseStorage) }
         }
         private var responseStorage: [JournalResponse]
         public var orphaned = false
@@ -117,7 +117,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
             self.from = from
             self.to = to
             self.request = request
-            self.responseStorage = response.map { [$0] } ?? []
+            self.responseStorage = []
+            HASystem.store(response, in: &responseStorage)
             self.orphaned = orphaned
             self.senderDied = senderDied
         }
