@@ -36,7 +36,8 @@ struct Candidate<State> {
     var parent: UInt32
     /// The action's index in the parent's action list (low 24 bits) and its kind (high 8 bits).
     var actionAndKind: UInt32
-    var state: State
+    /// Moved out (nil) once the state is queued for the next level.
+    var state: State?
 }
 
 /// A transition kept for liveness: parent id, child fingerprint, and which liveness properties

@@ -93,8 +93,13 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 
     // MARK: - The level loop
 
+    /// A level of the search: each state is taken out (moved, not copied) when a worker expands
+    /// or checks it, so that the worker, not the coordinator, frees it, and the level left to
+    /// drop at its end is empty.
+    typealias Level = [M.State?]
+
     func explore() {
-        var current: [M.State] = []
+        var current: Level = []
         for (index, state) in model.initialStates().enumerated() where model.withinBoundary(state) {
             generated += 1
             let stateFingerprint = fingerprint(state)
@@ -107,12 +112,12 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         var levelStart = 0
         levels: while !current.isEmpty {
             let mode: Mode = options.depthMax.map { depth < $0 } ?? true ? .expand : .probeBeyondBound
-            var next: [M.State] = []
+            var next: Level = []
             var batchStart = 0
             var cut = false
             while batchStart < current.count {
                 let batchEnd = min(current.count, batchStart + CheckOptions.batchStatesMax)
-                cut = processBatch(current, levelStart: levelStart, range: batchStart..<batchEnd, mode: mode,
+                cut = processBatch(&current, levelStart: levelStart, range: batchStart..<batchEnd, mode: mode,
                                    next: &next) || cut
                 batchStart = batchEnd
                 frontierPeak = max(frontierPeak, current.count + next.count)
@@ -120,9 +125,9 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
                 let workRemains = batchStart < current.count || !next.isEmpty
                 if workRemains, stopForBound() {
                     // Every counted state is checked, even those the bound leaves unexpanded.
-                    checkOnly(current, levelStart: levelStart, range: batchStart..<current.count)
+                    checkOnly(&current, levelStart: levelStart, range: batchStart..<current.count)
                     if !stoppedByViolation && !next.isEmpty {
-                        checkOnly(next, levelStart: levelStart + current.count, range: 0..<next.count)
+                        checkOnly(&next, levelStart: levelStart + current.count, range: 0..<next.count)
                     }
                     break levels
                 }
@@ -145,12 +150,12 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
     }
 
     /// Checks the state properties of `range` without expanding it (states a bound left queued).
-    private func checkOnly(_ level: [M.State], levelStart: Int, range: Range<Int>) {
+    private func checkOnly(_ level: inout Level, levelStart: Int, range: Range<Int>) {
         var batchStart = range.lowerBound
-        var unused: [M.State] = []
+        var unused: Level = []
         while batchStart < range.upperBound && !stoppedByViolation {
             let batchEnd = min(range.upperBound, batchStart + CheckOptions.batchStatesMax)
-            _ = processBatch(level, levelStart: levelStart, range: batchStart..<batchEnd, mode: .checkOnly, next: &unused)
+            _ = processBatch(&level, levelStart: levelStart, range: batchStart..<batchEnd, mode: .checkOnly, next: &unused)
             batchStart = batchEnd
         }
     }
@@ -182,8 +187,8 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
 
     /// Expands `range` of the level and inserts the new successors; returns whether the depth
     /// bound cut the search (a state beyond the bound would have been new).
-    private func processBatch(_ level: [M.State], levelStart: Int, range: Range<Int>, mode: Mode,
-                              next: inout [M.State]) -> Bool {
+    private func processBatch(_ level: inout Level, levelStart: Int, range: Range<Int>, mode: Mode,
+                              next: inout Level) -> Bool {
         let chunkCount = (range.count + CheckOptions.chunkStatesMax - 1) / CheckOptions.chunkStatesMax
         while outputs.count < chunkCount {
             outputs.append(ChunkOutput(propertyCount: properties.count, kindCount: max(1, kindNames.count)))
@@ -191,11 +196,15 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         if fresh.isEmpty {
             fresh = (0..<FingerprintSet.groupCount).map { _ in GroupOutput() }
         }
-        runTasks(chunkCount, workers: options.workers) { chunk in
-            let lower = range.lowerBound + chunk * CheckOptions.chunkStatesMax
-            let upper = min(range.upperBound, lower + CheckOptions.chunkStatesMax)
-            expand(level, levelStart: levelStart, range: lower..<upper, generating: mode != .checkOnly,
-                   into: outputs[chunk])
+        level.withUnsafeMutableBufferPointer { level in
+            // Each task takes the states of its own chunk out of the level: disjoint elements.
+            let shared = UncheckedBox(level)
+            runTasks(chunkCount, workers: options.workers) { chunk in
+                let lower = range.lowerBound + chunk * CheckOptions.chunkStatesMax
+                let upper = min(range.upperBound, lower + CheckOptions.chunkStatesMax)
+                expand(shared.value, levelStart: levelStart, range: lower..<upper, generating: mode != .checkOnly,
+                       into: outputs[chunk])
+            }
         }
         mergeExpansion(chunkCount: chunkCount, levelStart: levelStart, counted: mode == .expand)
         if stoppedByViolation || mode == .checkOnly { return false }
@@ -205,13 +214,14 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         return assignIds(levelStart: levelStart, next: &next)
     }
 
-    private func expand(_ level: [M.State], levelStart: Int, range: Range<Int>, generating: Bool,
+    private func expand(_ level: UnsafeMutableBufferPointer<M.State?>, levelStart: Int, range: Range<Int>, generating: Bool,
                         into output: ChunkOutput<M.State>) {
         output.reset()
         var actions: [M.Action] = []
         let classifies = !kindNames.isEmpty
         for index in range {
-            let state = level[index]
+            // Taken, not copied: this task frees it when done (nothing reads a state once expanded).
+            guard let state = level[index].take() else { preconditionFailure("a state is expanded once") }
             checkState(state, index: index, output: output)
             guard generating else { continue }
             actions.removeAll(keepingCapacity: true)
@@ -253,7 +263,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
                 if table.contains(fingerprint) { continue }
                 output.buckets[FingerprintSet.group(of: fingerprint)].append(
                     Candidate(fingerprint: fingerprint, parent: UInt32(index),
-                              actionAndKind: UInt32(actionIndex) | UInt32(kind) << 24, state: successor))
+                              actionAndKind: UInt32(actionIndex) | UInt32(kind) << 24, state: consume successor))
             }
             if successors == 0 && options.checkDeadlock && output.deadlock == nil && !model.isQuiescent(state) {
                 output.deadlock = index
@@ -354,13 +364,16 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
     }
 
     /// Numbers the new states in group order, records their parents and queues them.
-    private func assignIds(levelStart: Int, next: inout [M.State]) -> Bool {
+    private func assignIds(levelStart: Int, next: inout Level) -> Bool {
         var cut = false
         for (group, output) in fresh.enumerated() {
             cut = cut || output.beyondBound
             for entry in output.accepted {
-                // The state stays in its chunk's bucket until the next expansion: one copy, into `next`.
-                let candidate = outputs[Int(entry.chunk)].buckets[group][Int(entry.index)]
+                // The state moves from its chunk's bucket into `next` (no copy); the rest of the
+                // candidate stays there until the bucket is reset.
+                let output = outputs[Int(entry.chunk)]
+                let state = output.buckets[group][Int(entry.index)].state.take()
+                let candidate = output.buckets[group][Int(entry.index)]
                 let id = records.count
                 precondition(id < Int(UInt32.max), "more than 2^32 − 1 distinct states; bound the search")
                 records.append(parent: UInt32(levelStart + Int(candidate.parent)),
@@ -368,7 +381,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
                 // By fingerprint, not by slot: a region may have grown since the insert.
                 if table.storesIds { table.setId(UInt32(id), for: candidate.fingerprint) }
                 distinctByKind[Int(candidate.actionAndKind >> 24)] += 1
-                next.append(candidate.state)
+                next.append(state)
             }
             output.accepted.removeAll(keepingCapacity: true)
             output.beyondBound = false
@@ -426,7 +439,7 @@ final class Search<M: CheckableModel>: @unchecked Sendable {
         for (kind, name) in kindNames.enumerated() {
             coverage.append(ActionCoverage(kind: name, fired: fired[kind], distinct: distinctByKind[kind]))
         }
-        let frontierBytes = frontierPeak * MemoryLayout<M.State>.stride
+        let frontierBytes = frontierPeak * MemoryLayout<M.State?>.stride
         return CheckResult(model: model.name, parameters: model.parameters, outcome: outcome, bound: bound,
                            distinctStates: records.count, generatedStates: generated, depth: depth,
                            elapsedSeconds: elapsedAtFinish, workers: options.workers, properties: reports,
