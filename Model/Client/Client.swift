@@ -15,7 +15,7 @@ public struct Client: Hashable, Sendable, Codable {
     public enum Effect: Hashable, Sendable {
         case send(to: NameNodeID, ClientOperation)
         case completed(ClientOperation, ClientResult)
-        case failed(ClientOperation, String)
+        case failed(ClientOperation, ClientFailure)
     }
 
     public let id: ClientID
@@ -42,12 +42,12 @@ public struct Client: Hashable, Sendable, Codable {
             return [.send(to: target, operation)]
         case .result(let nameNode, let result):
             guard let operation = pending, nameNode == target else { return [] }
-            if case .standby = result { return failOver(operation, reason: result.description) }
+            if case .standby = result { return failOver(operation, cause: .answer(result)) }
             finish()
             return [.completed(operation, result)]
         case .unreachable(let nameNode):
             guard let operation = pending, nameNode == target else { return [] }
-            return failOver(operation, reason: "Connection refused")
+            return failOver(operation, cause: .connectionRefused)
         }
     }
 
@@ -58,14 +58,37 @@ public struct Client: Hashable, Sendable, Codable {
         failovers = 0
     }
 
-    private mutating func failOver(_ operation: ClientOperation, reason: String) -> [Effect] {
+    private mutating func failOver(_ operation: ClientOperation, cause: ClientFailure.Cause) -> [Effect] {
         guard failovers < failoversMax else {
             let reached = failovers
             finish()
-            return [.failed(operation, "failovers (\(reached)) exceeded maximum allowed (\(failoversMax)): \(reason)")]
+            return [.failed(operation, ClientFailure(failovers: reached, maximum: failoversMax, cause: cause))]
         }
         failovers += 1
         target = (target + 1) % nameNodeCount
         return [.send(to: target, operation)]
+    }
+}
+
+/// Why a client gave up on an operation. Its text, upstream's, is built only when read: the
+/// checker runs this client millions of times and reads none of them.
+public struct ClientFailure: Hashable, Sendable, CustomStringConvertible {
+    public enum Cause: Hashable, Sendable {
+        /// The last NameNode tried answered this (a standby's refusal).
+        case answer(ClientResult)
+        case connectionRefused
+    }
+
+    public var failovers: Int
+    public var maximum: Int
+    public var cause: Cause
+
+    public var description: String {
+        let reason: String
+        switch cause {
+        case .answer(let result): reason = result.description
+        case .connectionRefused: reason = "Connection refused"
+        }
+        return "failovers (\(failovers)) exceeded maximum allowed (\(maximum)): \(reason)"
     }
 }

@@ -50,7 +50,7 @@ public struct HAProtocol: Sendable {
             for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
                 if case .journalNode(let id) = envelope.to, !state.journalNodes[id].up { continue }
                 actions.append(.drop(index, envelope))
-                if envelope.response == nil && !envelope.orphaned, case .journalNode = envelope.to {
+                if !envelope.hasResponse && !envelope.orphaned, case .journalNode = envelope.to {
                     actions.append(.deliverLosingReply(index, envelope))
                 }
             }
@@ -249,23 +249,25 @@ public struct HAProtocol: Sendable {
             guard automaticStep(action, in: &next) else { return nil }
         }
         drainControllerInbox(&next)
-        // Only a JournalNode's disk can put an edit on a majority.
-        if zip(state.journalNodes, next.journalNodes).contains(where: { $0.node.durable != $1.node.durable }) {
+        // Only a JournalNode's disk can put an edit on a majority. By index, and in a loop: zipping
+        // the slots would copy every JournalNode, and a closure over `next` would copy the state.
+        for id in state.journalNodes.indices where state.journalNodes[id].node.durable != next.journalNodes[id].node.durable {
             updateChosen(&next)
+            break
         }
         normalizeCallIDs(&next)
         discardIgnoredResponses(&next)
         discardDeadRequests(&next)
         forgetIdleReadCalls(&next)
         next.normalizeNetworkOrder()
-        return next
+        return consume next  // moved out: a plain `return next` copied the whole state
     }
 
     /// Drops responses their NameNode would ignore (an answer to a phase it has left): delivering
     /// one changes nothing, and a phase never comes back, so the states only differ in the network.
     private func discardIgnoredResponses(_ state: inout HASystem) {
         // Responses wait in the network only for a paused NameNode; without one, nothing to copy.
-        guard state.network.contains(where: { $0.response != nil }) else { return }
+        guard state.network.contains(where: { $0.hasResponse }) else { return }
         state.network.removeAll { envelope in
             guard let response = envelope.response else { return false }
             guard !envelope.orphaned, case .nameNode(let id) = envelope.to, case .journalNode(let journalNode) = envelope.from
@@ -282,9 +284,18 @@ public struct HAProtocol: Sendable {
     /// every behaviour that delivers it later is the same behaviour with that no-op moved earlier,
     /// so the states skipped differ from explored ones only by a message nobody will notice.
     private func discardDeadRequests(_ state: inout HASystem) {
-        guard state.network.contains(where: { $0.orphaned }) else { return }
-        let promises = state.journalNodes.map { $0.node.durable.promisedEpoch }
-        state.network.removeAll { isDeadRequest($0, promises: promises) }
+        let journalNodes = state.journalNodes
+        func isDead(_ envelope: HASystem.Envelope) -> Bool {
+            isDeadRequest(envelope, promises: { journalNodes[$0].node.durable.promisedEpoch })
+        }
+        // Looked for before removing: a removal copies a network the step left shared.
+        guard state.network.contains(where: isDead) else { return }
+        state.network.removeAll(where: isDead)
+    }
+
+    /// `promises`: each JournalNode's promise on disk, by id.
+    func isDeadRequest(_ envelope: HASystem.Envelope, promises: [Epoch]) -> Bool {
+        isDeadRequest(envelope, promises: { promises[$0] })
     }
 
     /// A request is dead when nobody reads its answer (`orphaned`: its caller's attempt is over,
@@ -294,10 +305,10 @@ public struct HAProtocol: Sendable {
     /// refused by `checkRequest` before any write, and the promise on disk never decreases (a
     /// crash keeps it; under `promise-not-persisted` it stays 0, so nothing is dead by it).
     /// Its loss would change nothing either but the loss budget, which only takes options away.
-    /// `promises`: each JournalNode's promise on disk.
-    func isDeadRequest(_ envelope: HASystem.Envelope, promises: [Epoch]) -> Bool {
-        guard envelope.orphaned, envelope.response == nil, case .journalNode(let id) = envelope.to else { return false }
-        let promised = promises[id]
+    /// `promises`: a JournalNode's promise on disk.
+    func isDeadRequest(_ envelope: HASystem.Envelope, promises: (JournalNodeID) -> Epoch) -> Bool {
+        guard envelope.orphaned, !envelope.hasResponse, case .journalNode(let id) = envelope.to else { return false }
+        let promised = promises(id)
         switch envelope.request {
         case .getJournalState, .getEditLogManifest:
             return true
@@ -343,9 +354,9 @@ public struct HAProtocol: Sendable {
     /// The connection carrying `envelope` broke: the NameNode that made the call learns it failed.
     private func connectionLost(_ envelope: HASystem.Envelope, in state: inout HASystem) {
         guard !envelope.orphaned else { return }
-        let caller: HASystem.Endpoint = envelope.response == nil ? envelope.from : envelope.to
+        let caller: HASystem.Endpoint = !envelope.hasResponse ? envelope.from : envelope.to
         guard case .nameNode(let id) = caller, state.nameNodes[id].status == .running,
-              case .journalNode(let journalNode) = (envelope.response == nil ? envelope.to : envelope.from) else { return }
+              case .journalNode(let journalNode) = (!envelope.hasResponse ? envelope.to : envelope.from) else { return }
         stepNameNode(id, .journalUnreachable(journalNode, envelope.request), in: &state)
     }
 

@@ -42,13 +42,13 @@ extension HASystem {
         }
         hasher.combine(int: network.count)
         if renaming.isIdentity {
-            for envelope in network { envelope.feed(&hasher) }
+            for index in network.indices { network[index].feed(&hasher) }
         } else {
             feedNetwork(&hasher, renaming: renaming)
         }
-        if let failover {
+        if !failoverStorage.isEmpty {
             hasher.combine(1 as UInt64)
-            failover.feed(&hasher, renaming: renaming)
+            failoverStorage[0].feed(&hasher, renaming: renaming)
         } else {
             hasher.combine(0 as UInt64)
         }
@@ -126,14 +126,36 @@ extension HASystem.Ghost {
         hasher.combine(int: chosen.count)
         for edit in chosen { hasher.combine(edit.txid); hasher.combine(edit.epoch) }
         hasher.combine(int: epochOwners.count)
-        let owners = renaming.swapsNameNodes ? HASystem.Ghost.renamed(epochOwners, renaming) : epochOwners
-        for owner in owners { hasher.combine(owner.epoch); hasher.combine(int: owner.nameNode) }
+        if renaming.swapsNameNodes {
+            HASystem.Ghost.feedRenamed(epochOwners, renaming, into: &hasher)
+        } else {
+            for owner in epochOwners { hasher.combine(owner.epoch); hasher.combine(int: owner.nameNode) }
+        }
         hasher.combine(flag: uncommittedTailDiscarded)
     }
 
-    /// (epoch, NameNode) pairs with the NameNodes renamed, in their sorted order again.
-    static func renamed(_ owners: [HASystem.EpochOwner], _ renaming: NodeRenaming) -> [HASystem.EpochOwner] {
-        owners.map { HASystem.EpochOwner(epoch: $0.epoch, nameNode: renaming.nameNode($0.nameNode)) }.sorted()
+    /// Feeds the owners with their NameNodes renamed, in their sorted order again, without building
+    /// that array (this runs on every successor): the owners are sorted by epoch, and a renaming
+    /// only reorders the (distinct) NameNodes within one epoch.
+    static func feedRenamed(_ owners: [HASystem.EpochOwner], _ renaming: NodeRenaming, into hasher: inout FingerprintHasher) {
+        var start = 0
+        while start < owners.count {
+            var end = start + 1
+            while end < owners.count && owners[end].epoch == owners[start].epoch { end += 1 }
+            // The renamed NameNodes of the run, smallest first (a run is short: one per NameNode).
+            var previous = -1
+            for _ in start..<end {
+                var smallest = Int.max
+                for index in start..<end {
+                    let renamed = renaming.nameNode(owners[index].nameNode)
+                    if renamed > previous && renamed < smallest { smallest = renamed }
+                }
+                hasher.combine(owners[start].epoch)
+                hasher.combine(int: smallest)
+                previous = smallest
+            }
+            start = end
+        }
     }
 }
 

@@ -59,21 +59,22 @@ extension HASystem {
     /// their epochs), whether it is tailing or has terminated, and how many clients talk to it.
     /// Compared field by field, without building a key: the checker asks for every successor.
     func nameNodeKeyOrder() -> Int {
+        // Read in place: a copy of a slot would retain every array its NameNode holds.
         func head(_ id: NameNodeID) -> (UInt64, UInt64, UInt64, UInt64) {
-            let slot = nameNodes[id]
-            let status: UInt64 = slot.status == .running ? 0 : slot.status == .paused ? 1 : 2
+            let status: UInt64 = nameNodes[id].status == .running ? 0 : nameNodes[id].status == .paused ? 1 : 2
             let state: UInt64
-            switch slot.node.state {
+            switch nameNodes[id].node.state {
             case .initializing: state = 0
             case .active: state = 1
             case .standby: state = 2
             case .stopping: state = 3
             }
-            return (status, state, slot.node.writer.map { 1 + $0.epoch } ?? 0, UInt64(slot.node.applied.count))
+            let writerEpoch = nameNodes[id].node.writer?.epoch
+            return (status, state, writerEpoch.map { 1 + $0 } ?? 0, UInt64(nameNodes[id].node.applied.count))
         }
         func tail(_ id: NameNodeID) -> (UInt64, UInt64, Int) {
-            let node = nameNodes[id].node
-            return (node.tail == nil ? 0 : 1, node.terminated ? 1 : 0, clients.reduce(0) { $0 + ($1.target == id ? 1 : 0) })
+            (nameNodes[id].node.tail == nil ? 0 : 1, nameNodes[id].node.terminated ? 1 : 0,
+             clients.reduce(0) { $0 + ($1.target == id ? 1 : 0) })
         }
         let first = head(0), second = head(1)
         if first != second { return first < second ? -1 : 1 }

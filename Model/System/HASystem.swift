@@ -108,6 +108,8 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
             set { HASystem.store(newValue, in: &responseStorage) }
         }
         private var responseStorage: [JournalResponse]
+        /// Whether a response waits here: `response != nil` without copying the response out.
+        public var hasResponse: Bool { !responseStorage.isEmpty }
         public var orphaned = false
         /// Orphaned because its sender process died (kill -9, fencing, exit): bounded by crashes.
         public var senderDied = false
@@ -203,7 +205,7 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     // the two optional parts, large and often absent, live out of line (an array of at most one
     // element), and the fault counters in bytes (`HAConfiguration.validationError` bounds them at
     // 64), which took the state from 296 bytes to 120.
-    private var failoverStorage: [ManualFailover] = []
+    private(set) var failoverStorage: [ManualFailover] = []
     private var coordinationStorage: [CoordinationServer] = []
     private var counters = Counters()
 

@@ -42,8 +42,9 @@ public enum HAProperties {
             Two NameNodes never establish the same epoch: one writer per epoch is what makes \
             (txid, epoch) name one edit, and a quorum intersection makes it so.
             """) { _, state in
-            let epochs = state.ghost.epochOwners.map(\.epoch)
-            return Set(epochs).count == epochs.count
+            // The owners are sorted by epoch: a repeated epoch sits next to itself.
+            let owners = state.ghost.epochOwners
+            return owners.indices.dropFirst().allSatisfy { owners[$0 - 1].epoch != owners[$0].epoch }
         },
         .always("CommittedEditsAgree", rationale: """
             No two different edits are ever on a majority of JournalNodes with the same txid: the \
@@ -80,6 +81,8 @@ public enum HAProperties {
             let journalNodes = state.journalNodes.indices
             for left in journalNodes {
                 for right in journalNodes where right > left {
+                    // Equal logs agree (the common case; equal arrays compare by storage first).
+                    if state.journalNodes[left].node.durable.segments == state.journalNodes[right].node.durable.segments { continue }
                     let last = min(HAProperties.lastTxID(state, left), HAProperties.lastTxID(state, right))
                     guard last > 0 else { continue }
                     var matchedUpTo: TxID = 0
@@ -132,9 +135,10 @@ public enum HAProperties {
             No NameNode that serves clients misses an acknowledged write, so no read can be stale: \
             the old active of a failover is fenced before the new one acknowledges anything.
             """) { _, state in
-            state.nameNodes.allSatisfy { slot in
-                slot.status != .running || !slot.node.servesClients
-                    || HAProperties.holds(state.ghost.acknowledged, in: slot.node.applied)
+            // By index: a closure over the slots would copy each NameNode (this runs on every state).
+            state.nameNodes.indices.allSatisfy { id in
+                state.nameNodes[id].status != .running || !state.nameNodes[id].node.servesClients
+                    || HAProperties.holds(state.ghost.acknowledged, in: state.nameNodes[id].node.applied)
             }
         },
         .always("AtMostOneActiveServes", rationale: """
@@ -142,10 +146,14 @@ public enum HAProperties {
             fencing: with shell(/bin/true), a paused old active resumes as active beside the new one \
             (the split brain the HDFS HA guide warns about).
             """) { _, state in
-            state.nameNodes.reduce(0) { $0 + ($1.status == .running && $1.node.state == .active ? 1 : 0) } <= 1
+            state.nameNodes.indices.reduce(0) { count, id in
+                count + (state.nameNodes[id].status == .running && state.nameNodes[id].node.state == .active ? 1 : 0)
+            } <= 1
         },
         .always("SingleLockOwner", rationale: """
-            Automatic failover: a ZKFC connected to ZooKeeper that believes it won the election             (elector state ACTIVE) holds the ephemeral lock znode ActiveStandbyElectorLock through its             own session, so at most one connected ZKFC acts as the winner.
+            Automatic failover: a ZKFC connected to ZooKeeper that believes it won the election \
+            (elector state ACTIVE) holds the ephemeral lock znode ActiveStandbyElectorLock through its \
+            own session, so at most one connected ZKFC acts as the winner.
             """) { _, state in
             guard let server = state.coordination else { return true }
             let owner = server.znodes.first { $0.path == HAProperties.lockPath }?.ephemeralOwner
@@ -154,7 +162,8 @@ public enum HAProperties {
             }
         },
         .always("EphemeralsBelongToLiveSessions", rationale: """
-            Automatic failover: every ephemeral znode (the election lock) is owned by a live session:             when a session ends, by expiry or close, its lock goes with it and the other ZKFC's watch fires.
+            Automatic failover: every ephemeral znode (the election lock) is owned by a live session: \
+            when a session ends, by expiry or close, its lock goes with it and the other ZKFC's watch fires.
             """) { _, state in
             guard let server = state.coordination else { return true }
             return server.znodes.allSatisfy { node in
@@ -193,7 +202,8 @@ public enum HAProperties {
             state.nameNodes.contains { $0.node.state == .standby && $0.node.writer == nil && !$0.node.applied.isEmpty }
         },
         .sometimes("ControllerFencedOldActive", rationale: """
-            Automatic failover: a ZKFC that won the lock runs a fencing method against the NameNode             named by the breadcrumb (holds trivially without automatic failover).
+            Automatic failover: a ZKFC that won the lock runs a fencing method against the NameNode \
+            named by the breadcrumb (holds trivially without automatic failover).
             """) { model, state in
             !model.configuration.automaticFailover || state.controllers.contains { slot in
                 if case .becomingActive(.fencing, _)? = slot.controller.activity { true } else { false }
@@ -224,7 +234,7 @@ public enum HAProperties {
     static func journalRequest(of action: HAAction) -> (JournalNodeID, JournalRequest)? {
         switch action {
         case .deliver(_, let envelope), .deliverAndCrash(_, let envelope, _), .deliverLosingReply(_, let envelope):
-            guard envelope.response == nil, case .journalNode(let id) = envelope.to else { return nil }
+            guard !envelope.hasResponse, case .journalNode(let id) = envelope.to else { return nil }
             return (id, envelope.request)
         default:
             return nil

@@ -19,6 +19,31 @@ final class FingerprintTests: XCTestCase {
         }
     }
 
+    /// With nn1 and nn2 swapped, the ghost's epoch owners are fed as the swapped list sorted again,
+    /// without building it, also where two NameNodes share an epoch (only a seeded bug does that).
+    func testSwappedEpochOwnersFeedAsTheSwappedListSorted() {
+        typealias Owner = HASystem.EpochOwner
+        let swap = NodeRenaming(order: [0, 1, 2], swapsNameNodes: true)
+        for owners in [[Owner(epoch: 1, nameNode: 0), Owner(epoch: 2, nameNode: 1)],
+                       [Owner(epoch: 1, nameNode: 0), Owner(epoch: 1, nameNode: 1), Owner(epoch: 2, nameNode: 0),
+                        Owner(epoch: 3, nameNode: 1)],
+                       [Owner(epoch: 2, nameNode: 1)], []] {
+            var fed = FingerprintHasher()
+            HASystem.Ghost.feedRenamed(owners, swap, into: &fed)
+            var expected = FingerprintHasher()
+            for owner in owners.map({ Owner(epoch: $0.epoch, nameNode: 1 - $0.nameNode) }).sorted() {
+                expected.combine(owner.epoch)
+                expected.combine(int: owner.nameNode)
+            }
+            XCTAssertEqual(fed.finalize(), expected.finalize(), "\(owners)")
+        }
+        var swapped = FingerprintHasher(), unchanged = FingerprintHasher()
+        let owners = [Owner(epoch: 1, nameNode: 0), Owner(epoch: 2, nameNode: 1)]
+        HASystem.Ghost.feedRenamed(owners, swap, into: &swapped)
+        for owner in owners { unchanged.combine(owner.epoch); unchanged.combine(int: owner.nameNode) }
+        XCTAssertNotEqual(swapped.finalize(), unchanged.finalize(), "the swap must show")
+    }
+
     func testStructureIsPartOfTheFingerprint() {
         let nested: [[Int]] = [[1, 2], [3]]
         let flat: [[Int]] = [[1], [2, 3]]
