@@ -60,24 +60,28 @@ public struct HAProtocol: Sendable {
                 actions.append(.duplicate(index, envelope))
             }
         }
-        for (id, slot) in state.journalNodes.enumerated() {
-            if slot.up && crashesLeft { actions.append(.crashJournalNode(id)) }
+        // By index and stored fields here and below: a loop over the slots copies each one (and
+        // retains every array it holds), for every state the checker expands.
+        for id in state.journalNodes.indices {
+            let up = state.journalNodes[id].up
+            if up && crashesLeft { actions.append(.crashJournalNode(id)) }
             // A stopped JournalNode restarts only while a message for it is in flight. Until one
             // reaches it nothing tells it from a started one (no other step and no property reads
             // `up`, and a restart crashed again before any message leaves it as it was), so a
             // restart at any earlier time is the same behaviour with the restart moved later.
-            if !slot.up && state.network.contains(where: { $0.to == .journalNode(id) }) {
+            if !up && state.network.contains(where: { $0.to == .journalNode(id) }) {
                 actions.append(.restartJournalNode(id))
             }
         }
-        for (id, slot) in state.nameNodes.enumerated() {
-            if slot.status != .down && crashesLeft { actions.append(.crashNameNode(id)) }
-            if slot.status == .down { actions.append(.restartNameNode(id)) }
-            if faults.pauses && slot.status == .running && slot.node.state == .active
+        for id in state.nameNodes.indices {
+            let status = state.nameNodes[id].status
+            if status != .down && crashesLeft { actions.append(.crashNameNode(id)) }
+            if status == .down { actions.append(.restartNameNode(id)) }
+            if faults.pauses && status == .running && state.nameNodes[id].node.state == .active
                 && state.pauses < configuration.pausesMax {
                 actions.append(.pause(id))
             }
-            if slot.status == .paused { actions.append(.resume(id)) }
+            if status == .paused { actions.append(.resume(id)) }
         }
         if configuration.automaticFailover {
             automaticActions(state, into: &actions)
@@ -90,9 +94,9 @@ public struct HAProtocol: Sendable {
             && state.editsIssued < configuration.editsMax {
             actions.append(.clientWrite(id))
         }
-        for (id, slot) in state.nameNodes.enumerated() where slot.status == .running {
+        for id in state.nameNodes.indices where state.nameNodes[id].status == .running {
             if canTail(id, in: state) { actions.append(.tailEdits(id)) }
-            if canRoll(slot.node) { actions.append(.rollEditLog(id)) }
+            if canRoll(id, in: state) { actions.append(.rollEditLog(id)) }
         }
     }
 
@@ -110,28 +114,28 @@ public struct HAProtocol: Sendable {
             }
             return
         }
+        // By index and stored fields: a loop over the slots copies each one, for every state.
         let nameNodes = state.nameNodes
-        for (id, slot) in nameNodes.enumerated() where slot.status == .running && slot.node.state == .standby
-            && slot.node.writer == nil {
-            // haadmin checks that every other NameNode answers and is not active (no --forceactive).
-            let othersStandby = nameNodes.indices.allSatisfy { other in
-                other == id || (nameNodes[other].status == .running && nameNodes[other].node.state == .standby
-                                && nameNodes[other].node.writer == nil)
-            }
-            if othersStandby { actions.append(.transitionToActive(id)) }
+        func idleStandby(_ id: NameNodeID) -> Bool {
+            nameNodes[id].status == .running && nameNodes[id].node.state == .standby && nameNodes[id].node.writer == nil
         }
-        for (id, slot) in nameNodes.enumerated() where configuration.standbyTransitions && slot.status == .running
-            && slot.node.state == .active && !(slot.node.writer?.steppingDown ?? false) {
+        for id in nameNodes.indices where idleStandby(id) {
+            // haadmin checks that every other NameNode answers and is not active (no --forceactive).
+            if nameNodes.indices.allSatisfy({ $0 == id || idleStandby($0) }) { actions.append(.transitionToActive(id)) }
+        }
+        for id in nameNodes.indices where configuration.standbyTransitions && nameNodes[id].status == .running
+            && nameNodes[id].node.state == .active && !(nameNodes[id].node.writer?.steppingDown ?? false) {
             actions.append(.transitionToStandby(id))
         }
         // The operator fails over from the active, or from a dead NameNode when none is active: with
         // three NameNodes, `-failover <dead standby> <x>` while another is active would leave two
         // actives (haadmin's pre-failover checks look only at the target), an operator error.
-        let someActive = nameNodes.contains { $0.status != .down && ($0.node.state == .active || $0.node.writer != nil) }
-        for (from, source) in nameNodes.enumerated()
-            where (source.status != .down && source.node.state == .active) || (source.status == .down && !someActive) {
-            for (to, target) in nameNodes.enumerated() where to != from && target.status == .running
-                && target.node.state == .standby && target.node.writer == nil {
+        let someActive = nameNodes.indices.contains { id in
+            nameNodes[id].status != .down && (nameNodes[id].node.state == .active || nameNodes[id].node.writer != nil)
+        }
+        for from in nameNodes.indices where (nameNodes[from].status != .down && nameNodes[from].node.state == .active)
+            || (nameNodes[from].status == .down && !someActive) {
+            for to in nameNodes.indices where to != from && idleStandby(to) {
                 actions.append(.failover(from: from, to: to))
             }
         }
@@ -150,16 +154,18 @@ public struct HAProtocol: Sendable {
 
     /// A standby tails when some JournalNode has a finalized edit it has not applied.
     private func canTail(_ id: NameNodeID, in state: HASystem) -> Bool {
-        let node = state.nameNodes[id].node
-        guard node.state == .standby, node.writer == nil, node.tail == nil else { return false }
-        let applied = TxID(node.applied.count)
-        return state.journalNodes.contains { slot in slot.node.durable.segments.contains { $0.finalized && $0.end > applied } }
+        guard state.nameNodes[id].node.state == .standby, state.nameNodes[id].node.writer == nil,
+              state.nameNodes[id].node.tail == nil else { return false }
+        let applied = TxID(state.nameNodes[id].node.applied.count)
+        return state.journalNodes.indices.contains { journalNode in
+            state.journalNodes[journalNode].node.durable.segments.contains { $0.finalized && $0.end > applied }
+        }
     }
 
-    private func canRoll(_ node: NameNode) -> Bool {
-        guard node.state == .active, let writer = node.writer, writer.phase == .writing, !writer.steppingDown,
-              writer.inFlight == nil, writer.waiting.isEmpty else { return false }
-        return TxID(node.applied.count) >= writer.segmentStart
+    private func canRoll(_ id: NameNodeID, in state: HASystem) -> Bool {
+        guard state.nameNodes[id].node.state == .active, let writer = state.nameNodes[id].node.writer,
+              writer.phase == .writing, !writer.steppingDown, writer.inFlight == nil, writer.waiting.isEmpty else { return false }
+        return TxID(state.nameNodes[id].node.applied.count) >= writer.segmentStart
     }
 
     // MARK: - Steps

@@ -11,7 +11,7 @@ public enum HAProperties {
             down, across a step or a crash and restart, a deposed writer could write again.
             """) { _, before, _, after in
             // By index: zipping the slots would copy every JournalNode (this runs on every step).
-            before.journalNodes.indices.allSatisfy {
+            HAProperties.unchanged(before.journalNodes, after.journalNodes) || before.journalNodes.indices.allSatisfy {
                 before.journalNodes[$0].node.promisedEpoch <= after.journalNodes[$0].node.promisedEpoch
             }
         },
@@ -21,6 +21,7 @@ public enum HAProperties {
             the segment is finalized or a new segment starts over it. A forgotten vote lets a later \
             recovery pick another value than the one a quorum accepted and perhaps finalized.
             """) { _, before, action, after in
+            if HAProperties.unchanged(before.journalNodes, after.journalNodes) { return true }
             let step = HAProperties.journalRequest(of: action)
             return before.journalNodes.indices.allSatisfy { id in
                 // A JournalNode whose votes the step left alone keeps them (the common case, checked first).
@@ -34,9 +35,10 @@ public enum HAProperties {
             newEpoch on a quorum is how a new writer shuts every older one out.
             """) { model, before, action, after in
             guard let (id, request) = HAProperties.journalRequest(of: action), let epoch = request.epoch else { return true }
-            guard before.journalNodes[id].node.durable.segments != after.journalNodes[id].node.durable.segments,
-                  before.edits(onJournalNode: id) != after.edits(onJournalNode: id) else { return true }
-            return epoch >= before.journalNodes[id].node.promisedEpoch
+            // The cheap test first: a request at or above the promise may change the log.
+            if epoch >= before.journalNodes[id].node.promisedEpoch { return true }
+            return before.journalNodes[id].node.durable.segments == after.journalNodes[id].node.durable.segments
+                || before.edits(onJournalNode: id) == after.edits(onJournalNode: id)
         },
         .always("EpochsAreUnique", rationale: """
             Two NameNodes never establish the same epoch: one writer per epoch is what makes \
@@ -122,6 +124,7 @@ public enum HAProperties {
             The value a recovering writer proposes for the last segment keeps every edit that was \
             on a majority: recovery truncates only uncommitted tails.
             """) { _, before, _, after in
+            if HAProperties.unchanged(before.nameNodes, after.nameNodes) { return true }
             for id in after.nameNodes.indices {
                 guard case .acceptingRecovery(let segment, let writerEpoch)? = after.nameNodes[id].node.writer?.phase,
                       before.nameNodes[id].node.writer?.phase != after.nameNodes[id].node.writer?.phase else { continue }
@@ -135,9 +138,11 @@ public enum HAProperties {
             No NameNode that serves clients misses an acknowledged write, so no read can be stale: \
             the old active of a failover is fenced before the new one acknowledges anything.
             """) { _, state in
-            // By index: a closure over the slots would copy each NameNode (this runs on every state).
+            // By index and stored fields (`servesClients`): a closure over the slots, or a call on
+            // one, copies the NameNode (this runs on every state).
             state.nameNodes.indices.allSatisfy { id in
-                state.nameNodes[id].status != .running || !state.nameNodes[id].node.servesClients
+                state.nameNodes[id].status != .running || state.nameNodes[id].node.state != .active
+                    || state.nameNodes[id].node.terminated
                     || HAProperties.holds(state.ghost.acknowledged, in: state.nameNodes[id].node.applied)
             }
         },
@@ -241,8 +246,18 @@ public enum HAProperties {
         }
     }
 
+    /// Whether a step left these nodes alone: it shares their storage (copy-on-write), so the
+    /// transition properties about them hold without a look at each node (most steps touch one
+    /// kind of node only; these properties run on every step).
+    static func unchanged<Slot>(_ before: [Slot], _ after: [Slot]) -> Bool {
+        before.withUnsafeBufferPointer { old in
+            after.withUnsafeBufferPointer { new in old.count == new.count && old.baseAddress == new.baseAddress }
+        }
+    }
+
     /// Whether every NameNode that became active in the step satisfies `condition`.
     static func everyNewActive(_ before: HASystem, _ after: HASystem, satisfies condition: (NameNode) -> Bool) -> Bool {
+        if unchanged(before.nameNodes, after.nameNodes) { return true }
         for id in after.nameNodes.indices where after.nameNodes[id].node.state == .active
             && before.nameNodes[id].node.state != .active && !condition(after.nameNodes[id].node) {
             return false
