@@ -186,9 +186,11 @@ public enum HAProperties {
             state.nameNodes.contains { $0.node.state == .active && ($0.node.writer?.epoch ?? 0) >= 2 }
         },
         .sometimes("AcknowledgedEditSurvivesFailover") { _, state in
-            state.nameNodes.contains { slot in
-                slot.node.state == .active && slot.status == .running
-                    && state.ghost.acknowledged.contains { $0.epoch < (slot.node.writer?.epoch ?? 0) }
+            // By index (a closure over the slots copies each one; this runs until it is witnessed).
+            state.nameNodes.indices.contains { id in
+                guard state.nameNodes[id].node.state == .active, state.nameNodes[id].status == .running else { return false }
+                let epoch = state.nameNodes[id].node.writer?.epoch ?? 0
+                return state.ghost.acknowledged.contains { $0.epoch < epoch }
             }
         },
         .sometimes("UncommittedTailDiscarded", rationale: """
@@ -229,7 +231,11 @@ public enum HAProperties {
             (The checker counts a state whose future leaves the bounds, e.g. needs a fourth epoch, \
             as able to reach it: the bound, not the protocol, stops it there.)
             """, along: { _, action in !action.isFault }) { _, state in
-            state.nameNodes.contains { $0.status == .running && $0.node.servesClients }
+            // By index and servesClients' stored fields: this runs on every state.
+            state.nameNodes.indices.contains { id in
+                state.nameNodes[id].status == .running && state.nameNodes[id].node.state == .active
+                    && !state.nameNodes[id].node.terminated
+            }
         },
     ]
 
