@@ -9,25 +9,36 @@ enum LivenessAnalysis {
     static func run<M>(search: Search<M>) -> [Int: Int] {
         let stateCount = search.records.count
         let edges = search.edgeList
+        // Each edge's child id, looked up on every worker: a lookup is a cache miss in the
+        // visited set, and there is one per generated transition.
+        var children = [UInt32](repeating: 0, count: edges.count)
+        let chunk = 1 << 16
+        children.withUnsafeMutableBufferPointer { children in
+            edges.withUnsafeBufferPointer { edges in
+                let shared = UncheckedBox((children: children, edges: edges))
+                runTasks((edges.count + chunk - 1) / chunk, workers: search.options.workers) { task in
+                    for position in task * chunk..<min(shared.value.edges.count, (task + 1) * chunk) {
+                        guard let child = search.table.id(of: shared.value.edges[position].child) else {
+                            fatalError("Internal inconsistency: a successor is missing from the visited set")
+                        }
+                        shared.value.children[position] = child
+                    }
+                }
+            }
+        }
         // Reverse adjacency in compressed rows: for each child, the (parent, mask) pairs into it.
         var offsets = [Int](repeating: 0, count: stateCount + 1)
-        var children = [Int](repeating: 0, count: edges.count)
-        for (position, edge) in edges.enumerated() {
-            guard let child = search.table.id(of: edge.child) else {
-                fatalError("Internal inconsistency: a successor is missing from the visited set")
-            }
-            children[position] = Int(child)
-            offsets[Int(child) + 1] += 1
-        }
+        for child in children { offsets[Int(child) + 1] += 1 }
         for id in 0..<stateCount { offsets[id + 1] += offsets[id] }
         var fill = offsets
         var parents = [UInt32](repeating: 0, count: edges.count)
         var masks = [UInt32](repeating: 0, count: edges.count)
         for (position, edge) in edges.enumerated() {
-            let slot = fill[children[position]]
+            let child = Int(children[position])
+            let slot = fill[child]
             parents[slot] = edge.parent
             masks[slot] = edge.mask
-            fill[children[position]] += 1
+            fill[child] += 1
         }
         var failures: [Int: Int] = [:]
         for (property, bit) in search.livenessProperties {

@@ -29,10 +29,13 @@ extension HASystem {
             hasher.combine(journalNodePrints?[old] ?? journalNodeFingerprint(old))
         }
         hasher.combine(int: nameNodes.count)
-        for new in nameNodes.indices {
-            let slot = nameNodes[renaming.nameNode(new)]
-            hasher.combine(int: slot.status == .running ? 0 : slot.status == .paused ? 1 : 2)
-            slot.node.feed(&hasher, renaming: renaming)
+        // Through a buffer pointer, whose elements are read in place (binding a slot copies it).
+        nameNodes.withUnsafeBufferPointer { slots in
+            for new in slots.indices {
+                let old = renaming.nameNode(new)
+                hasher.combine(int: slots[old].status == .running ? 0 : slots[old].status == .paused ? 1 : 2)
+                slots[old].node.feed(&hasher, renaming: renaming)
+            }
         }
         hasher.combine(int: clients.count)
         for client in clients {
@@ -42,7 +45,9 @@ extension HASystem {
         }
         hasher.combine(int: network.count)
         if renaming.isIdentity {
-            for index in network.indices { network[index].feed(&hasher) }
+            network.withUnsafeBufferPointer { network in
+                for index in network.indices { network[index].feed(&hasher) }
+            }
         } else {
             feedNetwork(&hasher, renaming: renaming)
         }
@@ -66,8 +71,11 @@ extension HASystem {
     /// the state's fingerprint feeds for it, and where its place in the symmetry order starts.
     func journalNodeFingerprint(_ id: JournalNodeID) -> UInt64 {
         var hasher = FingerprintHasher()
-        hasher.combine(flag: journalNodes[id].up)
-        journalNodes[id].node.feed(&hasher)
+        // Through a buffer pointer, in place: a call on an array element copies it.
+        journalNodes.withUnsafeBufferPointer { slots in
+            hasher.combine(flag: slots[id].up)
+            slots[id].node.feed(&hasher)
+        }
         return hasher.finalize()
     }
 

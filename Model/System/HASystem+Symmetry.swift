@@ -55,38 +55,46 @@ extension HASystem {
         var hasher = FingerprintHasher()
         hasher.combine(journalNodeFingerprint)
         let anonymous = NodeRenaming.anonymous(keeping: id, swapsNameNodes: swaps)
-        // Only each link's order matters (the network is kept sorted by link).
-        for new in nameNodes.indices {
-            let nameNode = Endpoint.nameNode(anonymous.nameNode(new)), journalNode = Endpoint.journalNode(id)
-            for direction in 0..<2 {
-                hasher.combine(int: -1)
-                let inbound = direction == 0
-                let from = inbound ? nameNode : journalNode, to = inbound ? journalNode : nameNode
-                for index in network.indices where network[index].from == from && network[index].to == to {
-                    network[index].feed(&hasher, renaming: anonymous)
+        // Only each link's order matters (the network is kept sorted by link). Envelopes are read
+        // through a buffer pointer, in place: a call on an array element copies it.
+        network.withUnsafeBufferPointer { network in
+            for new in nameNodes.indices {
+                let nameNode = Endpoint.nameNode(anonymous.nameNode(new)), journalNode = Endpoint.journalNode(id)
+                for direction in 0..<2 {
+                    hasher.combine(int: -1)
+                    let inbound = direction == 0
+                    let from = inbound ? nameNode : journalNode, to = inbound ? journalNode : nameNode
+                    for index in network.indices where network[index].from == from && network[index].to == to {
+                        network[index].feed(&hasher, renaming: anonymous)
+                    }
                 }
             }
         }
-        for new in nameNodes.indices {
-            let slot = nameNodes[anonymous.nameNode(new)]
-            if let writer = slot.node.writer {
-                hasher.combine(1 as UInt64)
-                if let reply = writer.replies[id] { reply.feed(&hasher) } else { hasher.combine(0 as UInt64) }
-                hasher.combine(flag: writer.outOfSync[id])
-            } else {
-                hasher.combine(0 as UInt64)
-            }
-            if let tail = slot.node.tail {
-                hasher.combine(1 as UInt64)
-                hasher.combine(flag: tail.failures[id])
-                if let manifest = tail.manifests[id] {
-                    hasher.combine(int: manifest.count + 1)
-                    for segment in manifest { segment.feed(&hasher) }
-                } else {
+        // Through a buffer pointer, whose elements are read in place (binding a slot copies it).
+        nameNodes.withUnsafeBufferPointer { slots in
+            for new in slots.indices {
+                let old = anonymous.nameNode(new)
+                switch slots[old].node.writer {
+                case .some(let writer):
+                    hasher.combine(1 as UInt64)
+                    if let reply = writer.replies[id] { reply.feed(&hasher) } else { hasher.combine(0 as UInt64) }
+                    hasher.combine(flag: writer.outOfSync[id])
+                case .none:
                     hasher.combine(0 as UInt64)
                 }
-            } else {
-                hasher.combine(0 as UInt64)
+                switch slots[old].node.tail {
+                case .some(let tail):
+                    hasher.combine(1 as UInt64)
+                    hasher.combine(flag: tail.failures[id])
+                    if let manifest = tail.manifests[id] {
+                        hasher.combine(int: manifest.count + 1)
+                        for segment in manifest { segment.feed(&hasher) }
+                    } else {
+                        hasher.combine(0 as UInt64)
+                    }
+                case .none:
+                    hasher.combine(0 as UInt64)
+                }
             }
         }
         return hasher.finalize()
@@ -107,7 +115,9 @@ extension HASystem {
                 }
                 order[target] = (key, index)
             }
-            for position in 0..<count { network[order[position].index].feed(&hasher, renaming: renaming) }
+            network.withUnsafeBufferPointer { network in
+                for position in 0..<count { network[order[position].index].feed(&hasher, renaming: renaming) }
+            }
         }
     }
 
