@@ -49,7 +49,7 @@ public enum HAConfigurations {
         ("lossy", "small with one lost message (a lost request or a lost reply) instead of the crash "
             + "(about 25K states)", lossy),
         ("deep", "the issue's bounds: 2 edits, 1 crash or torn step and one lost message together "
-            + "(7.4M states, 67-75 s with 2 workers and 1.1 GiB)", deep),
+            + "(7.4M states, 66-75 s with 2 workers and 1.1 GiB)", deep),
         ("three-namenodes", "small with 3 NameNodes and no crash (the crash-dependent guards are small's business)",
          threeNameNodes),
         ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",
