@@ -255,8 +255,8 @@ public struct HAProtocol: Sendable {
             guard automaticStep(action, in: &next) else { return nil }
         }
         drainControllerInbox(&next)
-        // Only a JournalNode's disk can put an edit on a majority. By index, and in a loop: zipping
-        // the slots would copy every JournalNode, and a closure over `next` would copy the state.
+        // Only a JournalNode's disk can put an edit on a majority. By index: zipping the slots
+        // would copy every JournalNode.
         for id in state.journalNodes.indices where state.journalNodes[id].node.durable != next.journalNodes[id].node.durable {
             updateChosen(&next)
             break
