@@ -143,10 +143,11 @@ public struct HAProtocol: Sendable {
 
     /// FIFO per link unless reordering is on; nothing is delivered to a paused NameNode.
     private func deliverable(_ index: Int, in state: HASystem) -> Bool {
-        let envelope = state.network[index]
-        if case .nameNode(let id) = envelope.to, state.nameNodes[id].status == .paused { return false }
+        // The ends only (a copy of the envelope would retain what it carries).
+        let from = state.network[index].from, to = state.network[index].to
+        if case .nameNode(let id) = to, state.nameNodes[id].status == .paused { return false }
         if configuration.faults.reordering { return true }
-        for earlier in 0..<index where state.network[earlier].from == envelope.from && state.network[earlier].to == envelope.to {
+        for earlier in 0..<index where state.network[earlier].from == from && state.network[earlier].to == to {
             return false
         }
         return true
