@@ -120,7 +120,9 @@ public struct NameNode: Hashable, Sendable, Codable {
     /// refused as from a standby: the host asks before it validates an operation's content.
     public var acceptsClientWrites: Bool { state == .active && !terminated && (writer?.acceptsWrites ?? false) }
 
-    /// Whether this NameNode serves client operations.
+    /// Whether this NameNode serves client operations. The properties that run on every state
+    /// (NoStaleReads, ServingActiveReachable's goal) read these two stored fields directly, in
+    /// place: change them together.
     public var servesClients: Bool { state == .active && !terminated }
 
     public mutating func step(_ input: Input) -> [Effect] {

@@ -478,3 +478,27 @@ final class HANameNodeSymmetryTests: XCTestCase {
         XCTAssertGreaterThan(compared, 5_000, "a meaningful sample")
     }
 }
+
+/// Properties that run on every state read a NameNode's stored fields in place instead of calling
+/// `servesClients` (a call copies the slot): they must keep meaning what `servesClients` means.
+final class HAInPlacePropertyTests: XCTestCase {
+    func testServingChecksAgreeWithServesClients() throws {
+        let model = HANameNodeSymmetryTests.model
+        let goal = try XCTUnwrap(HAProperties.liveness.first { $0.name == "ServingActiveReachable" }?.stateCondition)
+        let noStaleReads = try XCTUnwrap(HAProperties.safety.first { $0.name == "NoStaleReads" }?.stateCondition)
+        var serving = 0, notServing = 0
+        for state in HANameNodeSymmetryTests.sampledStates() {
+            let expected = state.nameNodes.contains { $0.status == .running && $0.node.servesClients }
+            XCTAssertEqual(goal(model, state), expected)
+            if expected { serving += 1 } else { notServing += 1 }
+            let fresh = state.nameNodes.allSatisfy { slot in
+                slot.status != .running || !slot.node.servesClients
+                    || state.ghost.acknowledged.allSatisfy { Int($0.txid) <= slot.node.applied.count
+                        && slot.node.applied[Int($0.txid) - 1] == $0.epoch }
+            }
+            XCTAssertEqual(noStaleReads(model, state), fresh)
+        }
+        XCTAssertGreaterThan(serving, 100, "the sample must hold serving states")
+        XCTAssertGreaterThan(notServing, 100, "and states without a serving NameNode")
+    }
+}
