@@ -300,11 +300,6 @@ public struct HAProtocol: Sendable {
         state.network.removeAll(where: isDead)
     }
 
-    /// `promises`: each JournalNode's promise on disk, by id.
-    func isDeadRequest(_ envelope: HASystem.Envelope, promises: [Epoch]) -> Bool {
-        isDeadRequest(envelope, promises: { promises[$0] })
-    }
-
     /// A request is dead when nobody reads its answer (`orphaned`: its caller's attempt is over,
     /// or its process died) and its JournalNode refuses it, or answers it without a change, now
     /// and in every later state: a read (getJournalState, getEditLogManifest), a newEpoch not above

@@ -269,21 +269,26 @@ extension NameNode {
         if let tail {
             hasher.combine(1 as UInt64)
             hasher.combine(tail.call)
-            for new in tail.manifests.indices {
-                let old = renaming.oldJournalNode(new)
-                hasher.combine(flag: tail.failures[old])
-                if let manifest = tail.manifests[old] {
-                    hasher.combine(int: manifest.count + 1)
-                    for segment in manifest { segment.feed(&hasher) }
-                } else {
-                    hasher.combine(0 as UInt64)
-                }
-            }
+            for new in tail.manifests.indices { tail.feedAnswer(of: renaming.oldJournalNode(new), into: &hasher) }
         } else {
             hasher.combine(0 as UInt64)
         }
         hasher.combine(readCalls)
         hasher.combine(flag: terminated)
+    }
+}
+
+extension ReadRound {
+    /// What the round holds from one JournalNode: whether its read failed, and its manifest.
+    /// Fed for the state's fingerprint and for the JournalNode's symmetry key.
+    func feedAnswer(of journalNode: JournalNodeID, into hasher: inout FingerprintHasher) {
+        hasher.combine(flag: failures[journalNode])
+        if let manifest = manifests[journalNode] {
+            hasher.combine(int: manifest.count + 1)
+            for segment in manifest { segment.feed(&hasher) }
+        } else {
+            hasher.combine(0 as UInt64)
+        }
     }
 }
 

@@ -85,13 +85,7 @@ extension HASystem {
                 switch slots[old].node.tail {
                 case .some(let tail):
                     hasher.combine(1 as UInt64)
-                    hasher.combine(flag: tail.failures[id])
-                    if let manifest = tail.manifests[id] {
-                        hasher.combine(int: manifest.count + 1)
-                        for segment in manifest { segment.feed(&hasher) }
-                    } else {
-                        hasher.combine(0 as UInt64)
-                    }
+                    tail.feedAnswer(of: id, into: &hasher)
                 case .none:
                     hasher.combine(0 as UInt64)
                 }

@@ -51,7 +51,7 @@ final class DeadRequestTests: XCTestCase {
     func testADeadRequestChangesNothingNowAfterARestartOrLater() {
         let node = writingJournalNode()
         var dead = 0
-        for request in requests where protocolModel.isDeadRequest(orphaned(request), promises: [node.durable.promisedEpoch]) {
+        for request in requests where protocolModel.isDeadRequest(orphaned(request), promises: { _ in node.durable.promisedEpoch }) {
             dead += 1
             let restarted = JournalNode(id: 0, durable: node.durable)
             for original in [node, restarted] {
@@ -64,7 +64,7 @@ final class DeadRequestTests: XCTestCase {
             // The promise only rises: after a newer writer's newEpoch the request is still a no-op.
             var later = node
             _ = later.step(.request(from: 1, .newEpoch(epoch: 3)))
-            XCTAssertTrue(protocolModel.isDeadRequest(orphaned(request), promises: [later.durable.promisedEpoch]), "\(request)")
+            XCTAssertTrue(protocolModel.isDeadRequest(orphaned(request), promises: { _ in later.durable.promisedEpoch }), "\(request)")
             let before = later
             _ = later.step(.request(from: 0, request))
             XCTAssertEqual(later.durable, before.durable, "\(request)")
@@ -121,7 +121,7 @@ final class DeadRequestTests: XCTestCase {
     }
 
     func testOnlyOrphanedRequestsBelowThePromiseAreDead() {
-        let promises: [Epoch] = [2]
+        let promises: (JournalNodeID) -> Epoch = { _ in 2 }  // one JournalNode, promised epoch 2
         let current = JournalRequest.journal(F.info(2), segmentStart: 1, firstTxID: 3, count: 1)
         let stale = JournalRequest.journal(F.info(1), segmentStart: 1, firstTxID: 3, count: 1)
         XCTAssertFalse(protocolModel.isDeadRequest(orphaned(current), promises: promises),
