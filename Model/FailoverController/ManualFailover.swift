@@ -89,6 +89,19 @@ public struct ManualFailover: Hashable, Sendable, Codable {
         }
     }
 
+    /// Whether the run may still call `id`, in this phase or a later one: the target until the
+    /// run ends, the old active until it is fenced (a graceful fence asks it to stand by, a
+    /// fail-back asks it to take over again). Fencing alone reaches a NameNode after that.
+    public func mayCall(_ id: NameNodeID) -> Bool {
+        if let inner = failback.first { return inner.mayCall(id) }
+        switch phase {
+        case .checkingTarget, .gracefulFence: return id == to || id == from
+        case .fencing: return id == to
+        case .activating: return id == to || (id == from && !fenced && !isFailback)
+        case .failingBack, .finished: return false
+        }
+    }
+
     /// The fencing method being run, if any.
     public var awaitedFenceMethod: Int? {
         if let inner = failback.first { return inner.awaitedFenceMethod }

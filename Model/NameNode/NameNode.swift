@@ -112,8 +112,8 @@ public struct NameNode: Hashable, Sendable, Codable {
 
     /// The epoch this NameNode writes in, once established on a quorum.
     public var establishedEpoch: Epoch? {
-        guard let writer, writer.epochEstablished else { return nil }
-        return writer.epoch
+        guard writer?.epochEstablished == true else { return nil }  // in place: `let` would copy the writer
+        return writer!.epoch
     }
 
     /// Whether a client operation now would be taken (a write logged, a read served) rather than

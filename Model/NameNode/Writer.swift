@@ -132,20 +132,22 @@ extension NameNode {
     /// Whether `event` is a failed startLogSegment or journal call of the open segment (in the
     /// writer's epoch), once the segment is started.
     private func isWriteFailureInSegment(_ event: JournalEvent) -> Bool {
-        let current = writer!
-        switch current.phase {
+        // The writer's fields are read in place: a copy of it retains every array it holds, and
+        // this runs for every answer a writer gets.
+        switch writer!.phase {
         case .writing, .finalizingSegment: break
         default: return false
         }
+        let epoch = writer!.epoch, segmentStart = writer!.segmentStart
         switch event {
-        case .response(.failed("startLogSegment", current.epoch?, let subject, _)):
-            return subject == current.segmentStart
-        case .response(.failed("journal", current.epoch?, let subject?, _)):
-            return subject >= current.segmentStart
+        case .response(.failed("startLogSegment", epoch?, let subject, _)):
+            return subject == segmentStart
+        case .response(.failed("journal", epoch?, let subject?, _)):
+            return subject >= segmentStart
         case .unreachable(.startLogSegment(let info, let txid)):
-            return info.epoch == current.epoch && txid == current.segmentStart
+            return info.epoch == epoch && txid == segmentStart
         case .unreachable(.journal(let info, let segment, _, _)):
-            return info.epoch == current.epoch && segment == current.segmentStart
+            return info.epoch == epoch && segment == segmentStart
         default:
             return false
         }
@@ -153,8 +155,7 @@ extension NameNode {
 
     /// The current phase's reading of `event`, or nil if it answers something else.
     private func reply(to event: JournalEvent) -> Writer.Reply? {
-        let current = writer!
-        let epoch = current.epoch
+        let epoch = writer!.epoch  // fields in place, as above
         // A failure names its request and epoch; a lost request is matched on its fields.
         var failedRequest: String?
         var failedSubject: TxID?
@@ -163,7 +164,7 @@ extension NameNode {
             failedRequest = name
             failedSubject = subject
         }
-        switch current.phase {
+        switch writer!.phase {
         case .gettingJournalState:
             if case .response(.journalState(let promised)) = event { return .journalState(promised) }
             if failedRequest == "getJournalState" { return .failed }
@@ -207,13 +208,14 @@ extension NameNode {
                 return .failed
             }
         case .writing:
-            guard let batch = current.inFlight else { return nil }
+            guard writer!.inFlight != nil else { return nil }
+            let batchFirst = writer!.inFlight!.first, batchCount = writer!.inFlight!.count
             if case .response(.written(let answered, let first, let count)) = event, answered == epoch,
-               first == batch.first, count == batch.count {
+               first == batchFirst, count == batchCount {
                 return .done
             }
-            if failedRequest == "journal" && failedSubject == batch.first { return .failed }
-            if case .unreachable(.journal(let info, _, let first, _)) = event, info.epoch == epoch, first == batch.first {
+            if failedRequest == "journal" && failedSubject == batchFirst { return .failed }
+            if case .unreachable(.journal(let info, _, let first, _)) = event, info.epoch == epoch, first == batchFirst {
                 return .failed
             }
         }
@@ -236,18 +238,19 @@ extension NameNode {
 
     /// The phase reached a quorum: go on to the next one.
     private mutating func advance(_ effects: inout [Effect]) {
-        let current = writer!
-        switch current.phase {
+        // The writer's fields are read in place: a copy would hold its arrays, and the phase's
+        // change below would then copy them again.
+        switch writer!.phase {
         case .gettingJournalState:
             var highest: Epoch = 0
-            for case .journalState(let promised)? in current.replies { highest = max(highest, promised) }
+            for case .journalState(let promised)? in writer!.replies { highest = max(highest, promised) }
             writer!.epoch = highest + 1
             enter(.proposingEpoch, &effects)
             for journalNode in 0..<journalCount { effects.append(.send(to: journalNode, .newEpoch(epoch: writer!.epoch))) }
         case .proposingEpoch:
             writer!.epochEstablished = true
             var lastSegment: TxID?
-            for case .newEpoch(let last?)? in current.replies { lastSegment = max(lastSegment ?? 0, last) }
+            for case .newEpoch(let last?)? in writer!.replies { lastSegment = max(lastSegment ?? 0, last) }
             if let lastSegment, mutation != .recoverySkipped {
                 enter(.preparingRecovery(segmentStart: lastSegment), &effects)
                 sendToAll(.prepareRecovery(requestInfo, segmentStart: lastSegment), &effects)
@@ -263,7 +266,7 @@ extension NameNode {
             startCatchUp(&effects)
         case .catchingUp:
             var manifests: [(JournalNodeID, [Segment])] = []
-            for (journalNode, reply) in current.replies.enumerated() {
+            for (journalNode, reply) in writer!.replies.enumerated() {
                 if case .manifest(let segments)? = reply { manifests.append((journalNode, segments)) }
             }
             if mutation == .promotionBeforeCatchUp {
@@ -275,18 +278,18 @@ extension NameNode {
             applyFinalized(manifests, &effects)
             startSegment(TxID(applied.count) + 1, &effects)
         case .startingSegment:
-            for (journalNode, reply) in current.replies.enumerated() where reply == .failed {
+            for journalNode in 0..<journalCount where writer!.replies[journalNode] == .failed {
                 writer!.outOfSync[journalNode] = true
             }
             enter(.writing, &effects)
             if state != .active {
                 state = .active
-                effects.append(.log("Successfully transitioned to active state in epoch \(current.epoch)"))
+                effects.append(.log("Successfully transitioned to active state in epoch \(writer!.epoch)"))
                 effects.append(.transitionResult(.active, failure: nil))
             }
             continueWriting(&effects)
         case .writing:
-            guard let batch = current.inFlight else { return }
+            guard let batch = writer!.inFlight else { return }
             writer!.committed = batch.last
             writer!.inFlight = nil
             writer!.clearReplies()  // late answers for this batch are ignored from now on
@@ -295,7 +298,7 @@ extension NameNode {
             }
             continueWriting(&effects)
         case .finalizingSegment(_, let end):
-            if current.steppingDown && current.waiting.isEmpty {
+            if writer!.steppingDown && writer!.waiting.isEmpty {
                 becomeStandby(&effects)
             } else {
                 // Writes taken during the roll are synced in the next segment before stepping down.
@@ -414,25 +417,25 @@ extension NameNode {
     // MARK: - Standby tailing
 
     private mutating func handleTail(_ journalNode: JournalNodeID, _ event: JournalEvent, _ effects: inout [Effect]) {
-        guard var round = tail else { return }
+        // Changed in place: a copy of the round would make each change copy its arrays.
+        guard let call = tail?.call else { return }
         switch event {
-        case .response(.manifest(round.call, let segments, _)):
-            guard round.manifests[journalNode] == nil, !round.failures[journalNode] else { return }
-            round.manifests[journalNode] = segments
-        case .unreachable(.getEditLogManifest(_, _, round.call)):
-            guard round.manifests[journalNode] == nil else { return }
-            round.failures[journalNode] = true
+        case .response(.manifest(call, let segments, _)):
+            guard tail!.manifests[journalNode] == nil, !tail!.failures[journalNode] else { return }
+            tail!.manifests[journalNode] = segments
+        case .unreachable(.getEditLogManifest(_, _, call)):
+            guard tail!.manifests[journalNode] == nil else { return }
+            tail!.failures[journalNode] = true
         default:
             return
         }
-        if round.successCount >= quorum {
+        if tail!.successCount >= quorum {
+            let received = tail!.received
             tail = nil
-            applyFinalized(round.received, &effects)
-        } else if round.failureCount > journalCount - quorum {
+            applyFinalized(received, &effects)
+        } else if tail!.failureCount > journalCount - quorum {
             tail = nil
             effects.append(.log("Edits tailer failed to find any streams. Will try again later."))
-        } else {
-            tail = round
         }
     }
 }

@@ -2,16 +2,25 @@
 public enum HAAction: Hashable, Sendable, CustomStringConvertible {
     /// Deliver message `index` of the network.
     case deliver(Int, HASystem.Envelope)
-    /// Deliver message `index` to its JournalNode, which crashes after `writes` of its durable writes.
+    /// Deliver message `index` to its JournalNode (restarted first if it is down), which crashes
+    /// after `writes` of its durable writes.
     case deliverAndCrash(Int, HASystem.Envelope, writes: Int)
     case drop(Int, HASystem.Envelope)
     /// Deliver request `index`; the JournalNode handles it, but its reply is lost.
     case deliverLosingReply(Int, HASystem.Envelope)
     case duplicate(Int, HASystem.Envelope)
     case crashJournalNode(JournalNodeID)
-    case restartJournalNode(JournalNodeID)
+    /// Message `index` reaches its JournalNode, which is down: the JournalNode restarts and
+    /// handles it (and its reply is lost on the way back when `losingReply`, a fault).
+    case restartJournalNode(Int, HASystem.Envelope, losingReply: Bool)
     case crashNameNode(NameNodeID)
+    /// A NameNode that is down starts again: under automatic failover, or while an operator's
+    /// failover may still call it (`ManualFailover.mayCall`).
     case restartNameNode(NameNodeID)
+    /// Under manual failover: the NameNodes in `restarting`, all down, start again for a step that
+    /// needs them running, which follows at once: they tail edits, or haadmin's transitionToActive
+    /// or failover asks them (see `HAProtocol.operatorActions`).
+    indirect case restartNameNodes([NameNodeID], then: HAAction)
     case pause(NameNodeID)
     case resume(NameNodeID)
     /// `haadmin -transitionToActive <nn>` (its check that no other NameNode is active passed).
@@ -64,9 +73,12 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
         case .deliverLosingReply(_, let envelope): return "deliver \(envelope), but the reply is lost"
         case .duplicate(_, let envelope): return "duplicate \(envelope)"
         case .crashJournalNode(let id): return "kill -9 jn\(id + 1)"
-        case .restartJournalNode(let id): return "restart jn\(id + 1)"
+        case .restartJournalNode(_, let envelope, let losingReply):
+            return "restart \(envelope.to), then deliver \(envelope)" + (losingReply ? ", but the reply is lost" : "")
         case .crashNameNode(let id): return "kill -9 nn\(id + 1)"
         case .restartNameNode(let id): return "restart nn\(id + 1)"
+        case .restartNameNodes(let ids, let then):
+            return "restart " + ids.map { "nn\($0 + 1)" }.joined(separator: " and ") + ", then \(then)"
         case .pause(let id): return "pause nn\(id + 1) (SIGSTOP / GC pause)"
         case .resume(let id): return "resume nn\(id + 1) (SIGCONT)"
         case .transitionToActive(let id): return "haadmin -transitionToActive nn\(id + 1)"
@@ -101,6 +113,10 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
             return true
         case .healthChange(_, let healthy):
             return !healthy
+        case .restartJournalNode(_, _, let losingReply):
+            return losingReply
+        case .restartNameNodes(_, let then):
+            return then.isFault
         case .fenceResult(let success), .controllerFenceResult(_, let success):
             return !success
         default:
@@ -128,7 +144,7 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
         case .crashJournalNode: return 5
         case .restartJournalNode: return 6
         case .crashNameNode: return 7
-        case .restartNameNode: return 8
+        case .restartNameNode, .restartNameNodes: return 8
         case .pause: return 9
         case .resume: return 10
         case .transitionToActive: return 11

@@ -32,7 +32,15 @@ public struct HAProtocol: Sendable {
         let crashesLeft = faults.crashes && state.crashes < configuration.crashesMax
         for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
             actions.append(.deliver(index, envelope))
-            if crashesLeft && faults.tornSteps, case .journalNode(let id) = envelope.to, state.journalNodes[id].up {
+            guard case .journalNode(let id) = envelope.to else { continue }
+            // A JournalNode that is down refuses the connection (`deliver`), or restarts as this
+            // message reaches it. That is its only restart: one at any earlier time is the same
+            // behaviour with the restart moved here. Until a message reaches it, only the steps
+            // offered here read `up` (no property does), and what a started JournalNode allows
+            // before then a stopped one allows too: its crash leaves it as the stopped one is,
+            // and losing a message to it is the refused delivery with less loss budget left.
+            if !state.journalNodes[id].up { actions.append(.restartJournalNode(index, envelope, losingReply: false)) }
+            if crashesLeft && faults.tornSteps {
                 var node = state.journalNodes[id].node
                 let writes = node.step(.request(from: 0, envelope.request)).filter {
                     if case .persist = $0 { return true } else { return false }
@@ -48,10 +56,14 @@ public struct HAProtocol: Sendable {
             // to an orphaned request loses what nobody reads. The state it leads to is the
             // delivery's with less budget left, from which every step is one the other allows.
             for (index, envelope) in state.network.enumerated() where deliverable(index, in: state) {
-                if case .journalNode(let id) = envelope.to, !state.journalNodes[id].up { continue }
-                actions.append(.drop(index, envelope))
-                if !envelope.hasResponse && !envelope.orphaned, case .journalNode = envelope.to {
-                    actions.append(.deliverLosingReply(index, envelope))
+                guard case .journalNode(let id) = envelope.to else {
+                    actions.append(.drop(index, envelope))
+                    continue
+                }
+                let up = state.journalNodes[id].up
+                if up { actions.append(.drop(index, envelope)) }
+                if !envelope.hasResponse && !envelope.orphaned {
+                    actions.append(up ? .deliverLosingReply(index, envelope) : .restartJournalNode(index, envelope, losingReply: true))
                 }
             }
         }
@@ -62,21 +74,18 @@ public struct HAProtocol: Sendable {
         }
         // By index and stored fields here and below: a loop over the slots copies each one (and
         // retains every array it holds), for every state the checker expands.
-        for id in state.journalNodes.indices {
-            let up = state.journalNodes[id].up
-            if up && crashesLeft { actions.append(.crashJournalNode(id)) }
-            // A stopped JournalNode restarts only while a message for it is in flight. Until one
-            // reaches it nothing tells it from a started one (no other step and no property reads
-            // `up`, and a restart crashed again before any message leaves it as it was), so a
-            // restart at any earlier time is the same behaviour with the restart moved later.
-            if !up && state.network.contains(where: { $0.to == .journalNode(id) }) {
-                actions.append(.restartJournalNode(id))
-            }
+        for id in state.journalNodes.indices where crashesLeft && state.journalNodes[id].up {
+            actions.append(.crashJournalNode(id))
         }
         for id in state.nameNodes.indices {
             let status = state.nameNodes[id].status
             if status != .down && crashesLeft { actions.append(.crashNameNode(id)) }
-            if status == .down { actions.append(.restartNameNode(id)) }
+            // Under manual failover a NameNode restarts for a step that needs it running
+            // (`restartNameNodes`, below and in `operatorActions`), or at any time while the
+            // operator's failover may still call it (it tells a stopped process from a standby).
+            if status == .down && (configuration.automaticFailover || state.failover?.mayCall(id) == true) {
+                actions.append(.restartNameNode(id))
+            }
             if faults.pauses && status == .running && state.nameNodes[id].node.state == .active
                 && state.pauses < configuration.pausesMax {
                 actions.append(.pause(id))
@@ -94,9 +103,17 @@ public struct HAProtocol: Sendable {
             && state.editsIssued < configuration.editsMax {
             actions.append(.clientWrite(id))
         }
-        for id in state.nameNodes.indices where state.nameNodes[id].status == .running {
-            if canTail(id, in: state) { actions.append(.tailEdits(id)) }
-            if canRoll(id, in: state) { actions.append(.rollEditLog(id)) }
+        for id in state.nameNodes.indices {
+            switch state.nameNodes[id].status {
+            case .running:
+                if canTail(id, in: state) { actions.append(.tailEdits(id)) }
+                if canRoll(id, in: state) { actions.append(.rollEditLog(id)) }
+            case .down where !configuration.automaticFailover:
+                // The slot holds the fresh standby its restart starts.
+                if canTail(id, in: state) { actions.append(.restartNameNodes([id], then: .tailEdits(id))) }
+            default:
+                break
+            }
         }
     }
 
@@ -119,9 +136,19 @@ public struct HAProtocol: Sendable {
         func idleStandby(_ id: NameNodeID) -> Bool {
             nameNodes[id].status == .running && nameNodes[id].node.state == .standby && nameNodes[id].node.writer == nil
         }
-        for id in nameNodes.indices where idleStandby(id) {
+        // A NameNode that is down restarts only here (and to tail): a restart at any earlier time
+        // is the same behaviour with the restart moved later. Until the operator asks it, or it
+        // tails, a fresh standby does what a stopped process does: a client's call to it fails
+        // over as a refused one does, fencing kills it into the stopped state, and its crash
+        // leaves it there. `down` lists those that a step asking them restarts first.
+        let down = nameNodes.indices.filter { nameNodes[$0].status == .down }
+        func idleOrDown(_ id: NameNodeID) -> Bool { idleStandby(id) || nameNodes[id].status == .down }
+        func restarting(_ ids: [NameNodeID], _ action: HAAction) -> HAAction {
+            ids.isEmpty ? action : .restartNameNodes(ids, then: action)
+        }
+        for id in nameNodes.indices where idleOrDown(id) {
             // haadmin checks that every other NameNode answers and is not active (no --forceactive).
-            if nameNodes.indices.allSatisfy({ $0 == id || idleStandby($0) }) { actions.append(.transitionToActive(id)) }
+            if nameNodes.indices.allSatisfy(idleOrDown) { actions.append(restarting(down, .transitionToActive(id))) }
         }
         for id in nameNodes.indices where configuration.standbyTransitions && nameNodes[id].status == .running
             && nameNodes[id].node.state == .active && !(nameNodes[id].node.writer?.steppingDown ?? false) {
@@ -135,8 +162,8 @@ public struct HAProtocol: Sendable {
         }
         for from in nameNodes.indices where (nameNodes[from].status != .down && nameNodes[from].node.state == .active)
             || (nameNodes[from].status == .down && !someActive) {
-            for to in nameNodes.indices where to != from && idleStandby(to) {
-                actions.append(.failover(from: from, to: to))
+            for to in nameNodes.indices where to != from && idleOrDown(to) {
+                actions.append(restarting(nameNodes[to].status == .down ? [to] : [], .failover(from: from, to: to)))
             }
         }
     }
@@ -173,13 +200,31 @@ public struct HAProtocol: Sendable {
 
     public func nextState(_ state: HASystem, _ action: HAAction) -> HASystem? {
         var next = state
+        guard perform(action, in: &next) else { return nil }
+        drainControllerInbox(&next)
+        // Only a JournalNode's disk can put an edit on a majority. By index: zipping the slots
+        // would copy every JournalNode.
+        for id in state.journalNodes.indices where state.journalNodes[id].node.durable != next.journalNodes[id].node.durable {
+            updateChosen(&next)
+            break
+        }
+        normalizeCallIDs(&next)
+        discardIgnoredResponses(&next)
+        discardDeadRequests(&next)
+        forgetIdleReadCalls(&next)
+        next.normalizeNetworkOrder()
+        return consume next  // moved out: a plain `return next` copied the whole state
+    }
+
+    /// Runs one step on `next`; false when the step is not possible there.
+    private func perform(_ action: HAAction, in next: inout HASystem) -> Bool {
         switch action {
         case .deliver(let index, _):
             let envelope = next.network.remove(at: index)
             deliver(envelope, in: &next)
         case .deliverAndCrash(let index, _, let writes):
             let envelope = next.network.remove(at: index)
-            guard case .journalNode(let id) = envelope.to else { return nil }
+            guard case .journalNode(let id) = envelope.to else { return false }
             var node = next.journalNodes[id].node
             var durable = node.durable
             var applied = 0
@@ -208,8 +253,12 @@ public struct HAProtocol: Sendable {
             next.journalNodes[id] = HASystem.JournalSlot(
                 node: JournalNode(id: id, durable: node.durable, mutation: configuration.mutation), up: false)
             next.crashes += 1
-        case .restartJournalNode(let id):
+        case .restartJournalNode(let index, _, let losingReply):
+            let envelope = next.network.remove(at: index)
+            guard case .journalNode(let id) = envelope.to else { return false }
             next.journalNodes[id].up = true
+            if losingReply { next.losses += 1 }
+            deliver(envelope, in: &next, losingReply: losingReply)
         case .crashNameNode(let id):
             next.crashes += 1
             nameNodeDied(id, in: &next)
@@ -236,10 +285,10 @@ public struct HAProtocol: Sendable {
             next.failover = run
             performFailover(effects, in: &next)
         case .failoverTimeout:
-            guard let awaited = next.failover?.awaitedNameNode else { return nil }
+            guard let awaited = next.failover?.awaitedNameNode else { return false }
             failoverInput(rpcFailure(to: awaited, state: next, reason: "Call timed out"), in: &next)
         case .fenceResult(let success):
-            guard let failover = next.failover, let method = failover.awaitedFenceMethod else { return nil }
+            guard let failover = next.failover, let method = failover.awaitedFenceMethod else { return false }
             let target = failover.failback.first?.from ?? failover.from
             if success && configuration.fencing == .kill && next.nameNodes[target].status != .down {
                 nameNodeDied(target, in: &next)
@@ -252,22 +301,17 @@ public struct HAProtocol: Sendable {
             stepNameNode(id, .tailEdits, in: &next)
         case .rollEditLog(let id):
             stepNameNode(id, .rollEditLog, in: &next)
+        case .restartNameNodes(let ids, let then):
+            // The processes starting are the fresh ones their deaths left in the slots.
+            for id in ids {
+                guard next.nameNodes[id].status == .down else { return false }
+                next.nameNodes[id].status = .running
+            }
+            return perform(then, in: &next)
         default:
-            guard automaticStep(action, in: &next) else { return nil }
+            return automaticStep(action, in: &next)
         }
-        drainControllerInbox(&next)
-        // Only a JournalNode's disk can put an edit on a majority. By index: zipping the slots
-        // would copy every JournalNode.
-        for id in state.journalNodes.indices where state.journalNodes[id].node.durable != next.journalNodes[id].node.durable {
-            updateChosen(&next)
-            break
-        }
-        normalizeCallIDs(&next)
-        discardIgnoredResponses(&next)
-        discardDeadRequests(&next)
-        forgetIdleReadCalls(&next)
-        next.normalizeNetworkOrder()
-        return consume next  // moved out: a plain `return next` copied the whole state
+        return true
     }
 
     /// Drops responses their NameNode would ignore (an answer to a phase it has left): delivering
@@ -380,8 +424,10 @@ public struct HAProtocol: Sendable {
         guard state.nameNodes[id].status == .running else { return }
         let hadWriter = state.nameNodes[id].node.writer != nil
         let effects = state.nameNodes[id].node.step(input)
-        let node = state.nameNodes[id].node
-        if hadWriter && node.writer == nil {
+        // The node is read in place below: a copy of it would retain every array it holds, on
+        // every step of every NameNode. Only its edits are kept, for the acknowledgements.
+        let applied = state.nameNodes[id].node.applied
+        if hadWriter && state.nameNodes[id].node.writer == nil {
             // The writer's calls still in flight belong to an attempt that is over: their answers
             // will be matched to calls nobody waits for (the JournalNodes still handle them).
             for index in state.network.indices where state.network[index].from == .nameNode(id) {
@@ -395,9 +441,9 @@ public struct HAProtocol: Sendable {
         for index in state.network.indices where state.network[index].from == .nameNode(id) && !state.network[index].orphaned {
             guard case .getEditLogManifest(_, _, let call) = state.network[index].request,
                   case .journalNode(let journalNode) = state.network[index].to else { continue }
-            if !node.awaitsRead(call: call, from: journalNode) { state.network[index].orphaned = true }
+            if !state.nameNodes[id].node.awaitsRead(call: call, from: journalNode) { state.network[index].orphaned = true }
         }
-        if let epoch = node.establishedEpoch {
+        if let epoch = state.nameNodes[id].node.establishedEpoch {
             let owner = HASystem.EpochOwner(epoch: epoch, nameNode: id)
             if !state.ghost.epochOwners.contains(owner) {
                 state.ghost.epochOwners.append(owner)
@@ -416,7 +462,7 @@ public struct HAProtocol: Sendable {
                 state.network.append(HASystem.Envelope(from: .nameNode(id), to: .journalNode(journalNode), request: request))
             case .replyClient(let client, let result):
                 if case .written(let txid) = result {
-                    let edit = HASystem.Edit(txid: txid, epoch: node.applied[Int(txid) - 1])
+                    let edit = HASystem.Edit(txid: txid, epoch: applied[Int(txid) - 1])
                     if !state.ghost.acknowledged.contains(edit) {
                         state.ghost.acknowledged.append(edit)
                         state.ghost.acknowledged.sort()

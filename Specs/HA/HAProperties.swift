@@ -244,7 +244,7 @@ public enum HAProperties {
     /// The JournalNode and request an action delivers, if it delivers one to a JournalNode.
     static func journalRequest(of action: HAAction) -> (JournalNodeID, JournalRequest)? {
         switch action {
-        case .deliver(_, let envelope), .deliverAndCrash(_, let envelope, _), .deliverLosingReply(_, let envelope):
+        case .deliver(_, let envelope), .restartJournalNode(_, let envelope, _), .deliverAndCrash(_, let envelope, _), .deliverLosingReply(_, let envelope):
             guard !envelope.hasResponse, case .journalNode(let id) = envelope.to else { return nil }
             return (id, envelope.request)
         default:

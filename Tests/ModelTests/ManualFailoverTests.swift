@@ -262,4 +262,34 @@ final class ManualFailoverTests: XCTestCase {
             XCTAssertTrue(run.isFinished)
         }
     }
+
+    // MARK: - Whom a run may still call
+
+    /// The checker restarts a dead NameNode late, unless the run in progress may still call it
+    /// (a stopped process refuses a call a fresh standby answers): `mayCall` follows the run.
+    func testARunMayCallItsTargetUntilItEndsAndTheOldActiveUntilItIsFenced() {
+        func calls(_ run: ManualFailover) -> [Bool] { [run.mayCall(0), run.mayCall(1), run.mayCall(2)] }
+        var (run, _) = Tests.start()
+        XCTAssertEqual(calls(run), [true, true, false], "checking the target; the graceful fence asks the old active")
+        _ = run.step(.serviceState(1, .standby))
+        XCTAssertEqual(calls(run), [true, true, false], "the graceful fence")
+        _ = run.step(.transitionResult(0, failure: "Connection refused"))
+        XCTAssertEqual(calls(run), [false, true, false], "fencing: only the activation of the target is left")
+        _ = run.step(.fenceResult(method: 0, success: true))
+        XCTAssertEqual(calls(run), [false, true, false], "activating after fencing: no fail-back")
+        _ = run.step(.transitionResult(1, failure: nil))
+        XCTAssertEqual(calls(run), [false, false, false], "finished")
+
+        // Gracefully fenced, the old active may be asked to take over again by a fail-back.
+        var graceful = Tests.checked()
+        _ = graceful.step(.transitionResult(0, failure: nil))
+        XCTAssertEqual(calls(graceful), [true, true, false])
+        let failed = graceful.step(.transitionResult(1, failure: "Failed to start active services"))
+        Tests.failBackToGracefulFence(&graceful, failed)
+        XCTAssertEqual(calls(graceful), [true, true, false], "the fail-back fences the target, then activates the old active")
+        _ = graceful.step(.transitionResult(1, failure: nil))
+        XCTAssertEqual(calls(graceful), [true, false, false], "the fail-back fences the failed target")
+        _ = graceful.step(.fenceResult(method: 0, success: true))
+        XCTAssertEqual(calls(graceful), [true, false, false], "a fail-back does not fail back again")
+    }
 }

@@ -120,9 +120,9 @@ final class HASpecTests: XCTestCase {
 
     static let tinyOneLossDistinct = 13_331
 
-    static let smallDistinct = 285_823
-    static let smallGenerated = 891_354
-    static let smallDepth = 83
+    static let smallDistinct = 226_702
+    static let smallGenerated = 689_578
+    static let smallDepth = 82
 
     func testWorkersDoNotChangeTheHAExploration() {
         let one = check(HASpecTests.tiny, name: "tiny", workers: 1)
