@@ -12,7 +12,7 @@ enum BenchCommand {
            qjm bench failover [--rounds N]                                   (qjm bench failover --help)
            qjm bench checker [--rm N | --config NAME] [--repeat N] [--workers LIST]
       Runs TwoPhase with N resource managers (default 8), or the HA model in shipped configuration
-      NAME (one in which every property holds: small, deep, automatic, ...), exhaustively, REPEAT
+      NAME (one in which every property holds: crash, small, automatic, ...), exhaustively, REPEAT
       times (default 3) for each worker count in LIST (default 1,2), each run in its own process,
       and prints the median run's distinct and generated states, depth, wall time, states/s and
       peak memory.

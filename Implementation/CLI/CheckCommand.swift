@@ -14,7 +14,7 @@ enum CheckCommand {
            qjm check --replay FILE
            qjm check --list-configs
       HA protocol (qjm check --list-configs shows the shipped configurations):
-        --config small|deep|three-namenodes|no-fencing   a shipped HA configuration
+        --config small|crash|lossy|deep|three-namenodes|no-fencing|automatic...   a shipped HA configuration
         --namenodes N --journalnodes N --clients N --epochs N --edits N --crashes N --pauses N --in-flight N --losses N
         --loss B --duplication B --reordering B --crash-faults B --torn-steps B --pause-faults B
         --fencing-failures B      (B: true or false)
@@ -29,7 +29,7 @@ enum CheckCommand {
         --config NAME|FILE    a shipped configuration (--list-configs) or a file of 'key = value' lines,
                               keys being these long options; the command line overrides the file
       Search:
-        --workers N           threads (default: 1)
+        --workers N           threads (default: one per core; the result is the same for any N)
         --depth N             stop expanding after N levels (initial states are level 1)
         --max-states N        stop after N distinct states
         --time SECONDS        stop after SECONDS of wall time
@@ -218,7 +218,7 @@ struct CheckVisitor: ExampleModelVisitor {
         self.arguments = arguments
         json = arguments.flag("json")
         var options = CheckOptions()
-        options.workers = try arguments.integer("workers", in: 1...64) ?? 1
+        options.workers = try arguments.integer("workers", in: 1...64) ?? min(64, max(1, ProcessInfo.processInfo.activeProcessorCount))
         options.depthMax = try arguments.integer("depth", in: 1...Int(Int32.max))
         options.distinctStatesMax = try arguments.integer("max-states", in: 1...Int(UInt32.max - 1))
         options.secondsMax = try arguments.seconds("time")

@@ -16,7 +16,7 @@ enum DemoCommand {
             ("Paxos with 3 acceptors, 2 values, ballots 0..1",
              ["--example", "paxos", "--workers", "2"], 0),
             ("The HA protocol with 2 epochs, a crash or torn step, lossless links (qjm check runs the larger 'small')",
-             ["--epochs", "2", "--workers", "2", "--progress", "0"], 0),
+             ["--config", "crash", "--epochs", "2", "--workers", "2", "--progress", "0"], 0),
             ("Automatic failover over 3 JournalNodes: a ZKFC per NameNode, a ZooKeeper server, one kill -9",
              ["--config", "automatic", "--workers", "2", "--progress", "0"], 0),
             ("The HA protocol with fencing shell(/bin/true) and a paused active: the split brain",

@@ -170,7 +170,7 @@ public struct NameNode: Hashable, Sendable, Codable {
     // MARK: - Clients
 
     private mutating func handleClient(_ client: ClientID, _ operation: ClientOperation, _ effects: inout [Effect]) {
-        guard acceptsClientWrites, writer != nil else {
+        guard acceptsClientWrites, !writer.isNil else {
             effects.append(.replyClient(client, .standby(category: operation.category, state: .standby)))
             return
         }
@@ -188,7 +188,7 @@ public struct NameNode: Hashable, Sendable, Codable {
             if mutation == .acknowledgedBeforeSync {
                 effects.append(.replyClient(client, .written(txid: TxID(applied.count))))
             }
-            if writer!.inFlight == nil && writer!.phase == .writing { sendBatch(&effects) }
+            if writer!.inFlight.isNil && writer!.phase == .writing { sendBatch(&effects) }
         }
     }
 
@@ -201,7 +201,7 @@ public struct NameNode: Hashable, Sendable, Codable {
             effects.append(.transitionResult(.active, failure: nil))
             return
         }
-        guard writer == nil else { return }  // already becoming active; answered when done
+        guard writer.isNil else { return }  // already becoming active; answered when done
         tail = nil
         var newWriter = Writer(journalCount: journalCount)
         newWriter.phase = .gettingJournalState
@@ -226,7 +226,7 @@ public struct NameNode: Hashable, Sendable, Codable {
         steppingDown.steppingDown = true
         writer = steppingDown
         effects.append(.log("Stopping services started for active state"))
-        if steppingDown.phase == .writing && steppingDown.inFlight == nil && steppingDown.waiting.isEmpty {
+        if steppingDown.phase == .writing && steppingDown.inFlight.isNil && steppingDown.waiting.isEmpty {
             finishSegmentAndStepDown(&effects)
         }
     }
@@ -246,7 +246,7 @@ public struct NameNode: Hashable, Sendable, Codable {
     // MARK: - Tailing
 
     private mutating func startTailRound(_ effects: inout [Effect]) {
-        guard state == .standby, writer == nil, tail == nil else { return }
+        guard state == .standby, writer.isNil, tail.isNil else { return }
         readCalls += 1
         tail = ReadRound(call: readCalls, journalCount: journalCount)
         let since = TxID(applied.count) + 1
@@ -275,7 +275,7 @@ public struct NameNode: Hashable, Sendable, Codable {
 
     private mutating func rollEditLog(_ effects: inout [Effect]) {
         guard state == .active, let current = writer, current.phase == .writing, !current.steppingDown,
-              current.inFlight == nil, current.waiting.isEmpty, TxID(applied.count) >= current.segmentStart else { return }
+              current.inFlight.isNil, current.waiting.isEmpty, TxID(applied.count) >= current.segmentStart else { return }
         let end = TxID(applied.count)
         writer!.phase = .finalizingSegment(start: current.segmentStart, end: end)
         writer!.clearReplies()
@@ -292,9 +292,9 @@ extension NameNode {
     /// is again.
     public func awaitsRead(call: UInt64, from journalNode: JournalNodeID) -> Bool {
         if let round = tail, round.call == call {
-            return round.manifests[journalNode] == nil && !round.failures[journalNode]
+            return round.manifests[journalNode].isNil && !round.failures[journalNode]
         }
-        if let writer, case .catchingUp(call) = writer.phase { return writer.replies[journalNode] == nil }
+        if let writer, case .catchingUp(call) = writer.phase { return writer.replies[journalNode].isNil }
         return false
     }
 }
@@ -311,7 +311,7 @@ public struct ReadRound: Hashable, Sendable, Codable {
         failures = Array(repeating: false, count: journalCount)
     }
 
-    var successCount: Int { manifests.reduce(0) { $0 + ($1 != nil ? 1 : 0) } }
+    var successCount: Int { manifests.reduce(0) { $0 + ($1.isNil ? 0 : 1) } }
     var failureCount: Int { failures.reduce(0) { $0 + ($1 ? 1 : 0) } }
     var received: [(JournalNodeID, [Segment])] {
         manifests.enumerated().compactMap { index, manifest in manifest.map { (index, $0) } }

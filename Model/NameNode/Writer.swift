@@ -91,7 +91,7 @@ extension NameNode {
 
     mutating func handleJournal(_ journalNode: JournalNodeID, _ event: JournalEvent, _ effects: inout [Effect]) {
         guard journalNode >= 0 && journalNode < journalCount else { return }
-        if writer == nil {
+        if writer.isNil {
             handleTail(journalNode, event, &effects)
             return
         }
@@ -101,9 +101,9 @@ extension NameNode {
             writer!.outOfSync[journalNode] = true
         }
         guard let reply = reply(to: event) else { return }
-        guard writer!.replies[journalNode] == nil else { return }
+        guard writer!.replies[journalNode].isNil else { return }
         writer!.replies[journalNode] = reply
-        if reply == .failed, case .writing = writer!.phase {
+        if reply.isFailure, case .writing = writer!.phase {
             writer!.outOfSync[journalNode] = true
             effects.append(.log("Remote journal \(journalNode) failed to write txns. Will try to write to this JN again after the next log roll."))
         }
@@ -208,7 +208,7 @@ extension NameNode {
                 return .failed
             }
         case .writing:
-            guard writer!.inFlight != nil else { return nil }
+            guard !writer!.inFlight.isNil else { return nil }
             let batchFirst = writer!.inFlight!.first, batchCount = writer!.inFlight!.count
             if case .response(.written(let answered, let first, let count)) = event, answered == epoch,
                first == batchFirst, count == batchCount {
@@ -278,7 +278,7 @@ extension NameNode {
             applyFinalized(manifests, &effects)
             startSegment(TxID(applied.count) + 1, &effects)
         case .startingSegment:
-            for journalNode in 0..<journalCount where writer!.replies[journalNode] == .failed {
+            for journalNode in 0..<journalCount where writer!.replies[journalNode]?.isFailure == true {
                 writer!.outOfSync[journalNode] = true
             }
             enter(.writing, &effects)
@@ -354,7 +354,7 @@ extension NameNode {
     }
 
     private mutating func continueWriting(_ effects: inout [Effect]) {
-        guard writer!.phase == .writing, writer!.inFlight == nil else { return }
+        guard writer!.phase == .writing, writer!.inFlight.isNil else { return }
         if !writer!.waiting.isEmpty {
             sendBatch(&effects)
         } else if writer!.steppingDown {
@@ -421,10 +421,10 @@ extension NameNode {
         guard let call = tail?.call else { return }
         switch event {
         case .response(.manifest(call, let segments, _)):
-            guard tail!.manifests[journalNode] == nil, !tail!.failures[journalNode] else { return }
+            guard tail!.manifests[journalNode].isNil, !tail!.failures[journalNode] else { return }
             tail!.manifests[journalNode] = segments
         case .unreachable(.getEditLogManifest(_, _, call)):
-            guard tail!.manifests[journalNode] == nil else { return }
+            guard tail!.manifests[journalNode].isNil else { return }
             tail!.failures[journalNode] = true
         default:
             return

@@ -124,7 +124,7 @@ extension HAProtocol {
     /// middle of a transition (the monitor's poll then fails, or waits for the transition's lock).
     func reportedServiceState(of id: NameNodeID, in state: HASystem) -> HAServiceState? {
         let slot = state.nameNodes[id]
-        guard slot.status == .running, slot.node.writer == nil || slot.node.state == .active,
+        guard slot.status == .running, slot.node.writer.isNil || slot.node.state == .active,
               !(slot.node.writer?.steppingDown ?? false) else { return nil }
         return slot.node.state
     }

@@ -134,7 +134,7 @@ public struct HAProtocol: Sendable {
         // By index and stored fields: a loop over the slots copies each one, for every state.
         let nameNodes = state.nameNodes
         func idleStandby(_ id: NameNodeID) -> Bool {
-            nameNodes[id].status == .running && nameNodes[id].node.state == .standby && nameNodes[id].node.writer == nil
+            nameNodes[id].status == .running && nameNodes[id].node.state == .standby && nameNodes[id].node.writer.isNil
         }
         // A NameNode that is down restarts only here (and to tail): a restart at any earlier time
         // is the same behaviour with the restart moved later. Until the operator asks it, or it
@@ -158,7 +158,7 @@ public struct HAProtocol: Sendable {
         // three NameNodes, `-failover <dead standby> <x>` while another is active would leave two
         // actives (haadmin's pre-failover checks look only at the target), an operator error.
         let someActive = nameNodes.indices.contains { id in
-            nameNodes[id].status != .down && (nameNodes[id].node.state == .active || nameNodes[id].node.writer != nil)
+            nameNodes[id].status != .down && (nameNodes[id].node.state == .active || !nameNodes[id].node.writer.isNil)
         }
         for from in nameNodes.indices where (nameNodes[from].status != .down && nameNodes[from].node.state == .active)
             || (nameNodes[from].status == .down && !someActive) {
@@ -182,8 +182,8 @@ public struct HAProtocol: Sendable {
 
     /// A standby tails when some JournalNode has a finalized edit it has not applied.
     private func canTail(_ id: NameNodeID, in state: HASystem) -> Bool {
-        guard state.nameNodes[id].node.state == .standby, state.nameNodes[id].node.writer == nil,
-              state.nameNodes[id].node.tail == nil else { return false }
+        guard state.nameNodes[id].node.state == .standby, state.nameNodes[id].node.writer.isNil,
+              state.nameNodes[id].node.tail.isNil else { return false }
         let applied = TxID(state.nameNodes[id].node.applied.count)
         return state.journalNodes.indices.contains { journalNode in
             state.journalNodes[journalNode].node.durable.segments.contains { $0.finalized && $0.end > applied }
@@ -192,7 +192,7 @@ public struct HAProtocol: Sendable {
 
     private func canRoll(_ id: NameNodeID, in state: HASystem) -> Bool {
         guard state.nameNodes[id].node.state == .active, let writer = state.nameNodes[id].node.writer,
-              writer.phase == .writing, !writer.steppingDown, writer.inFlight == nil, writer.waiting.isEmpty else { return false }
+              writer.phase == .writing, !writer.steppingDown, writer.inFlight.isNil, writer.waiting.isEmpty else { return false }
         return TxID(state.nameNodes[id].node.applied.count) >= writer.segmentStart
     }
 
@@ -422,12 +422,12 @@ public struct HAProtocol: Sendable {
 
     func stepNameNode(_ id: NameNodeID, _ input: NameNode.Input, in state: inout HASystem) {
         guard state.nameNodes[id].status == .running else { return }
-        let hadWriter = state.nameNodes[id].node.writer != nil
+        let hadWriter = !state.nameNodes[id].node.writer.isNil
         let effects = state.nameNodes[id].node.step(input)
         // The node is read in place below: a copy of it would retain every array it holds, on
         // every step of every NameNode. Only its edits are kept, for the acknowledgements.
         let applied = state.nameNodes[id].node.applied
-        if hadWriter && state.nameNodes[id].node.writer == nil {
+        if hadWriter && state.nameNodes[id].node.writer.isNil {
             // The writer's calls still in flight belong to an attempt that is over: their answers
             // will be matched to calls nobody waits for (the JournalNodes still handle them).
             for index in state.network.indices where state.network[index].from == .nameNode(id) {
@@ -534,7 +534,7 @@ public struct HAProtocol: Sendable {
             switch effect {
             case .getServiceStatus(let id):
                 let slot = state.nameNodes[id]
-                let answer: HAServiceState? = slot.status == .running ? (slot.node.writer == nil ? slot.node.state : .active) : nil
+                let answer: HAServiceState? = slot.status == .running ? (slot.node.writer.isNil ? slot.node.state : .active) : nil
                 if slot.status != .paused { failoverInput(.serviceState(id, answer), in: &state) }
             case .transitionToStandby(let id), .transitionToActive(let id, _):
                 let input: NameNode.Input
@@ -610,7 +610,7 @@ extension HAProtocol {
     func forgetIdleReadCalls(_ state: inout HASystem) {
         for id in state.nameNodes.indices where state.nameNodes[id].node.readCalls != 0 {
             // Read in place: this runs on every step, and copying a NameNode is not free.
-            if state.nameNodes[id].node.tail != nil { continue }
+            if !state.nameNodes[id].node.tail.isNil { continue }
             if case .catchingUp? = state.nameNodes[id].node.writer?.phase { continue }
             let readInFlight = state.network.contains { envelope in
                 guard envelope.from == .nameNode(id) || envelope.to == .nameNode(id),
@@ -627,7 +627,7 @@ extension NameNode {
     mutating func renumberReadCalls() {
         if readCalls == 0 { return }
         readCalls = 1
-        if tail != nil { tail!.call = 1 }
+        if !tail.isNil { tail!.call = 1 }
         if case .catchingUp? = writer?.phase { writer!.phase = .catchingUp(call: 1) }
     }
 }

@@ -7,7 +7,7 @@
 /// automatic failover (ZooKeeper's session ids and znode data carry the order things happened in).
 extension HASystem {
     /// Whether renaming the NameNodes maps this state's behaviours to behaviours.
-    public var nameNodesInterchangeable: Bool { nameNodes.count == 2 && coordination == nil }
+    public var nameNodesInterchangeable: Bool { nameNodes.count == 2 && coordinationStorage.isEmpty }  // not `coordination == nil`: that copies the server
 
     /// The representative of this state's class under renaming of JournalNodes and, when they
     /// are interchangeable, of the two NameNodes: of the two JournalNode representatives (as it
@@ -73,7 +73,7 @@ extension HASystem {
             return (status, state, writerEpoch.map { 1 + $0 } ?? 0, UInt64(nameNodes[id].node.applied.count))
         }
         func tail(_ id: NameNodeID) -> (UInt64, UInt64, Int) {
-            (nameNodes[id].node.tail == nil ? 0 : 1, nameNodes[id].node.terminated ? 1 : 0,
+            (nameNodes[id].node.tail.isNil ? 0 : 1, nameNodes[id].node.terminated ? 1 : 0,
              clients.reduce(0) { $0 + ($1.target == id ? 1 : 0) })
         }
         let first = head(0), second = head(1)

@@ -25,35 +25,61 @@ extension HASystem {
 
     /// The renaming that makes the representative: JournalNodes in the order of their keys (with
     /// `swappingNameNodes`, the keys in this state with nn1 and nn2 swapped, without building the
-    /// swapped state), given each JournalNode's own fingerprint. JournalNodes with equal keys look
-    /// alike in themselves and in everything that refers to them, so every order among them
-    /// renames the state to the same state: the index decides. Nothing is allocated (the checker
-    /// asks for every successor).
+    /// swapped state), given each JournalNode's own fingerprint. A key is the JournalNode's own
+    /// fingerprint, then (only among JournalNodes whose own fingerprints tie) what refers to it:
+    /// `surroundingsKey`. JournalNodes with equal keys look alike in themselves and in everything
+    /// that refers to them, so every order among them renames the state to the same state: the
+    /// index decides. Nothing is allocated (the checker asks for every successor).
     func canonicalRenaming(swappingNameNodes swaps: Bool, _ journalNodePrints: UnsafeBufferPointer<UInt64>) -> NodeRenaming {
         let count = journalNodes.count
-        return withUnsafeTemporaryAllocation(of: (key: UInt64, index: Int).self, capacity: count) { keys in
+        return withUnsafeTemporaryAllocation(of: (print: UInt64, surroundings: UInt64, index: Int).self, capacity: count) { keys in
+            func before(_ left: (print: UInt64, surroundings: UInt64, index: Int),
+                        _ right: (print: UInt64, surroundings: UInt64, index: Int)) -> Bool {
+                (left.print, left.surroundings, left.index) < (right.print, right.surroundings, right.index)
+            }
+            // By own fingerprint first: most states tell their JournalNodes apart by that alone.
             for id in 0..<count {
-                let entry = (key: symmetryKey(of: id, journalNodeFingerprint: journalNodePrints[id], swappingNameNodes: swaps), index: id)
+                let entry = (print: journalNodePrints[id], surroundings: 0 as UInt64, index: id)
                 var target = id
-                while target > 0 && (keys[target - 1].key, keys[target - 1].index) > (entry.key, entry.index) {
+                while target > 0 && before(entry, keys[target - 1]) {
                     keys[target] = keys[target - 1]
                     target -= 1
                 }
                 keys[target] = entry
             }
+            // Then each run of equal fingerprints by surroundings.
+            var start = 0
+            while start < count {
+                var end = start + 1
+                while end < count && keys[end].print == keys[start].print { end += 1 }
+                if end - start > 1 {
+                    for position in start..<end {
+                        keys[position].surroundings = surroundingsKey(of: keys[position].index, swappingNameNodes: swaps)
+                    }
+                    for position in start + 1..<end {
+                        let entry = keys[position]
+                        var target = position
+                        while target > start && before(entry, keys[target - 1]) {
+                            keys[target] = keys[target - 1]
+                            target -= 1
+                        }
+                        keys[target] = entry
+                    }
+                }
+                start = end
+            }
             return NodeRenaming(order: keys.lazy.map(\.index), swapsNameNodes: swaps)
         }
     }
 
-    /// A JournalNode's place in the canonical order: its own state and everything that refers to
+    /// What tells a JournalNode from another with the same own state: everything that refers to
     /// it (its messages, link by link in order; the NameNodes' records of it), with JournalNode
     /// ids replaced by "this one" or "another", so that renaming does not change the key.
     /// JournalNodes tie only when they and their surroundings look alike (an acceptRecovery's
     /// source, the one id a message carries, is not part of the state's fingerprint). With
     /// `swappingNameNodes`, the key in the state with nn1 and nn2 swapped.
-    func symmetryKey(of id: JournalNodeID, journalNodeFingerprint: UInt64, swappingNameNodes swaps: Bool = false) -> UInt64 {
+    func surroundingsKey(of id: JournalNodeID, swappingNameNodes swaps: Bool = false) -> UInt64 {
         var hasher = FingerprintHasher()
-        hasher.combine(journalNodeFingerprint)
         let anonymous = NodeRenaming.anonymous(keeping: id, swapsNameNodes: swaps)
         // Only each link's order matters (the network is kept sorted by link). Envelopes are read
         // through a buffer pointer, in place: a call on an array element copies it.
@@ -101,7 +127,7 @@ extension HASystem {
         guard count > 0 else { return }
         withUnsafeTemporaryAllocation(of: (key: Int, index: Int).self, capacity: count) { order in
             for index in 0..<count {
-                let key = HASystem.linkKey(network[index], renaming: renaming)
+                let key = HASystem.linkKey(from: network[index].from, to: network[index].to, renaming: renaming)
                 var target = index
                 while target > 0 && order[target - 1].key > key {
                     order[target] = order[target - 1]
@@ -139,26 +165,32 @@ extension HASystem {
     /// A stable insertion sort by link: a handful of messages are in flight, often already in order.
     static func sortByLink(_ envelopes: inout [Envelope]) {
         guard envelopes.count > 1 else { return }
-        var previous = linkKey(envelopes[0])
+        var previous = linkKey(at: 0, in: envelopes)
         for index in 1..<envelopes.count {
-            let key = linkKey(envelopes[index])
+            let key = linkKey(at: index, in: envelopes)
             if key >= previous { previous = key; continue }
             var target = index
-            while target > 0 && linkKey(envelopes[target - 1]) > key { target -= 1 }
+            while target > 0 && linkKey(at: target - 1, in: envelopes) > key { target -= 1 }
             let envelope = envelopes.remove(at: index)
             envelopes.insert(envelope, at: target)
-            previous = linkKey(envelopes[index])
+            previous = linkKey(at: index, in: envelopes)
         }
     }
 
-    private static func linkKey(_ envelope: Envelope, renaming: NodeRenaming = .identity) -> Int {
+    private static func linkKey(at index: Int, in envelopes: [Envelope]) -> Int {
+        linkKey(from: envelopes[index].from, to: envelopes[index].to, renaming: .identity)
+    }
+
+    /// The link's key from its two ends: reading them from the array keeps the envelope in place
+    /// (passing one copies it, and retains what it carries).
+    private static func linkKey(from: Endpoint, to: Endpoint, renaming: NodeRenaming) -> Int {
         func code(_ endpoint: Endpoint) -> Int {
             switch endpoint {
             case .journalNode(let id): return renaming.journalNode(id)
             case .nameNode(let id): return 100 + renaming.nameNode(id)
             }
         }
-        return code(envelope.from) * 1000 + code(envelope.to)
+        return code(from) * 1000 + code(to)
     }
 }
 

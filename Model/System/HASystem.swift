@@ -206,7 +206,7 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
     // element), and the fault counters in bytes (`HAConfiguration.validationError` bounds them at
     // 64), which took the state from 296 bytes to 120.
     private(set) var failoverStorage: [ManualFailover] = []
-    private var coordinationStorage: [CoordinationServer] = []
+    private(set) var coordinationStorage: [CoordinationServer] = []
     private var counters = Counters()
 
     struct Counters: Hashable, Sendable, Codable {
@@ -253,8 +253,11 @@ public struct HASystem: Hashable, Sendable, Codable, Fingerprintable {
 
     /// The highest epoch any JournalNode promised or any NameNode holds.
     public var highestEpoch: Epoch {
-        let promised = journalNodes.reduce(0) { max($0, $1.node.promisedEpoch) }
-        return nameNodes.reduce(promised) { max($0, $1.node.writer?.epoch ?? 0) }
+        // By index, in place: a closure over the slots copies each one, and this bounds every successor.
+        var highest: Epoch = 0
+        for id in journalNodes.indices { highest = max(highest, journalNodes[id].node.promisedEpoch) }
+        for id in nameNodes.indices { highest = max(highest, nameNodes[id].node.writer?.epoch ?? 0) }
+        return highest
     }
 
     /// The edits a JournalNode holds on disk, by txid.

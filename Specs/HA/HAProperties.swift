@@ -72,13 +72,23 @@ public enum HAProperties {
             HAProperties.everyNewActive(before, after) { node in HAProperties.holds(after.ghost.chosen, in: node.applied) }
         },
         .always("LogMatching", rationale: """
-            If two JournalNodes hold the same txid written in the same epoch, they agree on every \
-            earlier txid both hold: logs never fork silently.
+            If two JournalNodes hold the same txid written in the same epoch in their readable \
+            logs, they agree on every earlier txid both hold there: logs never fork silently. A \
+            readable log is the finalized segments and the last segment. An in-progress segment \
+            with a later one after it is abandoned: a JournalNode that missed a new writer's \
+            startLogSegment keeps an old writer's uncommitted tail there (as upstream's do, until \
+            purged), and neither a reader (finalized segments only) nor a recovery (the last \
+            segment only) reads it.
             """) { _, state in
-            // The epoch a JournalNode holds txid `t` in (as `edits(onJournalNode:)` lists it),
-            // read from its segments: this runs on every state, so it builds no arrays.
+            // The epoch a JournalNode's readable log holds txid `t` in, read from its segments:
+            // this runs on every state, so it builds no arrays.
             func epoch(_ id: JournalNodeID, _ txid: TxID) -> Epoch? {
-                state.journalNodes[id].node.durable.segments.last { $0.contains(txid) }?.writerEpoch
+                let segments = state.journalNodes[id].node.durable.segments
+                for position in segments.indices.reversed() where segments[position].contains(txid)
+                    && (segments[position].finalized || position == segments.count - 1) {
+                    return segments[position].writerEpoch
+                }
+                return nil
             }
             let journalNodes = state.journalNodes.indices
             for left in journalNodes {
@@ -206,7 +216,7 @@ public enum HAProperties {
         },
         .sometimes("TwoEpochsEstablished") { _, state in state.ghost.epochOwners.count >= 2 },
         .sometimes("StandbyTailedEdits") { _, state in
-            state.nameNodes.contains { $0.node.state == .standby && $0.node.writer == nil && !$0.node.applied.isEmpty }
+            state.nameNodes.contains { $0.node.state == .standby && $0.node.writer.isNil && !$0.node.applied.isEmpty }
         },
         .sometimes("ControllerFencedOldActive", rationale: """
             Automatic failover: a ZKFC that won the lock runs a fencing method against the NameNode \

@@ -120,7 +120,7 @@ final class CheckCommandTests: XCTestCase {
     /// `qjm bench checker --config` benchmarks the HA model: its figures are those of the check.
     func testBenchCheckerRunsAnHAConfiguration() throws {
         let file = directory.appendingPathComponent("bench.cfg")
-        try Data("base = small\nedits = 1\n".utf8).write(to: file)
+        try Data("base = crash\nedits = 1\n".utf8).write(to: file)
         let check = try QJMProcess.run(["check", "--config", file.path, "--json", "--progress", "0"], in: directory)
         XCTAssertEqual(check.status, 0, check.errorOutput)
         let result = try JSONDecoder().decode(CheckResult.self, from: Data(check.output.utf8))
@@ -168,7 +168,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(replay.output.contains("Reproduced: the invariant is false in the last state."), replay.output)
         let list = try QJMProcess.run(["check", "--list-configs"], in: directory)
         XCTAssertEqual(list.status, 0)
-        for name in ["[small]", "[lossy]", "[deep]", "[three-namenodes]", "[no-fencing]", "fencing = noop"] {
+        for name in ["[small]", "[crash]", "[lossy]", "[deep]", "[three-namenodes]", "[no-fencing]", "fencing = noop"] {
             XCTAssertTrue(list.output.contains(name), name)
         }
     }

@@ -83,7 +83,7 @@ final class HAAutomaticFailoverTests: XCTestCase {
     /// Without automatic failover, the automatic-only state stays empty and the fingerprints of
     /// the manual configurations are unchanged by it.
     func testManualConfigurationsHaveNoCoordinationState() {
-        let state = HAProtocol(configuration: HAConfigurations.small).initialState
+        let state = HAProtocol(configuration: HAConfigurations.crash).initialState
         XCTAssertNil(state.coordination)
         XCTAssertTrue(state.controllers.isEmpty)
         let automatic = HAProtocol(configuration: HAConfigurations.automatic).initialState
