@@ -49,7 +49,7 @@ public enum HAConfigurations {
             + "under a minute with 2 workers)", small),
         ("crash", "small without the lost message: 1 crash or torn step (227K states, a few seconds)", crash),
         ("lossy", "small without the crash: 1 lost request or lost reply (25K states)", lossy),
-        ("deep", "small with a third edit: a roll after both faults (27.5M states, about 11 minutes with 1 worker, 4.1 GiB)", deep),
+        ("deep", "small with a third edit: a roll after both faults (27.5M states, about 5 minutes with 2 workers, 6 GB)", deep),
         ("three-namenodes", "crash with 3 NameNodes and no crash (the crash-dependent guards are crash's business)",
          threeNameNodes),
         ("no-fencing", "fencing is shell(/bin/true) and the active may pause: AtMostOneActiveServes must fail",
