@@ -17,8 +17,8 @@ public enum HAAction: Hashable, Sendable, CustomStringConvertible {
     /// A NameNode that is down starts again: under automatic failover, or while an operator's
     /// failover may still call it (`ManualFailover.mayCall`).
     case restartNameNode(NameNodeID)
-    /// Under manual failover: the NameNodes in `restarting`, all down, start again for a step that
-    /// needs them running, which follows at once: they tail edits, or haadmin's transitionToActive
+    /// Under manual failover: the NameNodes listed, all down, start again for a step that needs
+    /// them running, which follows at once: they tail edits, or haadmin's transitionToActive
     /// or failover asks them (see `HAProtocol.operatorActions`).
     indirect case restartNameNodes([NameNodeID], then: HAAction)
     case pause(NameNodeID)

@@ -263,8 +263,7 @@ public struct HAProtocol: Sendable {
             next.crashes += 1
             nameNodeDied(id, in: &next)
         case .restartNameNode(let id):
-            // The process starting is the fresh one its death left in the slot.
-            next.nameNodes[id] = HASystem.NameNodeSlot(node: next.nameNodes[id].node, status: .running)
+            restartNameNode(id, in: &next)
         case .pause(let id):
             next.nameNodes[id].status = .paused
             next.pauses += 1
@@ -302,10 +301,9 @@ public struct HAProtocol: Sendable {
         case .rollEditLog(let id):
             stepNameNode(id, .rollEditLog, in: &next)
         case .restartNameNodes(let ids, let then):
-            // The processes starting are the fresh ones their deaths left in the slots.
             for id in ids {
                 guard next.nameNodes[id].status == .down else { return false }
-                next.nameNodes[id].status = .running
+                restartNameNode(id, in: &next)
             }
             return perform(then, in: &next)
         default:
@@ -479,6 +477,12 @@ public struct HAProtocol: Sendable {
                 break
             }
         }
+    }
+
+    /// A stopped NameNode starts again: the process starting is the fresh one its death left in
+    /// the slot, passing its health checks.
+    private func restartNameNode(_ id: NameNodeID, in state: inout HASystem) {
+        state.nameNodes[id] = HASystem.NameNodeSlot(node: state.nameNodes[id].node, status: .running)
     }
 
     /// A NameNode process is gone (killed, fenced, or exited): its traffic is orphaned, calls to it fail.

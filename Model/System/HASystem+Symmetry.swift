@@ -33,20 +33,22 @@ extension HASystem {
     func canonicalRenaming(swappingNameNodes swaps: Bool, _ journalNodePrints: UnsafeBufferPointer<UInt64>) -> NodeRenaming {
         let count = journalNodes.count
         return withUnsafeTemporaryAllocation(of: (print: UInt64, surroundings: UInt64, index: Int).self, capacity: count) { keys in
-            func before(_ left: (print: UInt64, surroundings: UInt64, index: Int),
-                        _ right: (print: UInt64, surroundings: UInt64, index: Int)) -> Bool {
-                (left.print, left.surroundings, left.index) < (right.print, right.surroundings, right.index)
+            // An insertion sort of `range` by (own fingerprint, surroundings, index).
+            func sort(_ range: Range<Int>) {
+                for position in range.dropFirst() {
+                    let entry = keys[position]
+                    var target = position
+                    while target > range.lowerBound, case let previous = keys[target - 1],
+                          (entry.print, entry.surroundings, entry.index) < (previous.print, previous.surroundings, previous.index) {
+                        keys[target] = keys[target - 1]
+                        target -= 1
+                    }
+                    keys[target] = entry
+                }
             }
             // By own fingerprint first: most states tell their JournalNodes apart by that alone.
-            for id in 0..<count {
-                let entry = (print: journalNodePrints[id], surroundings: 0 as UInt64, index: id)
-                var target = id
-                while target > 0 && before(entry, keys[target - 1]) {
-                    keys[target] = keys[target - 1]
-                    target -= 1
-                }
-                keys[target] = entry
-            }
+            for id in 0..<count { keys.initializeElement(at: id, to: (print: journalNodePrints[id], surroundings: 0, index: id)) }
+            sort(0..<count)
             // Then each run of equal fingerprints by surroundings.
             var start = 0
             while start < count {
@@ -56,15 +58,7 @@ extension HASystem {
                     for position in start..<end {
                         keys[position].surroundings = surroundingsKey(of: keys[position].index, swappingNameNodes: swaps)
                     }
-                    for position in start + 1..<end {
-                        let entry = keys[position]
-                        var target = position
-                        while target > start && before(entry, keys[target - 1]) {
-                            keys[target] = keys[target - 1]
-                            target -= 1
-                        }
-                        keys[target] = entry
-                    }
+                    sort(start..<end)
                 }
                 start = end
             }
